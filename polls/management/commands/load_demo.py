@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from polls.demo import ADMIN_USERNAME, TRAINER_USERNAME, load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo poll, its trainer and votes (idempotent: safe to run again)."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off (creates accounts with published passwords).",
+        )
+
+    def handle(self, *args, force: bool = False, **options) -> None:
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo accounts with known passwords while DEBUG is off; "
+                "pass --force if you really want them."
+            )
+        poll = load_demo()
+        self.stdout.write(
+            f"Demo ready: {poll.get_absolute_url()} ({poll.ballot_count} votes); "
+            f"log in as {TRAINER_USERNAME!r} (trainer) or {ADMIN_USERNAME!r} (admin)."
+        )

@@ -1,0 +1,216 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+
+from polls.markup import render_markdown
+
+
+class PollQuerySet(models.QuerySet):
+    def published(self) -> "PollQuerySet":
+        return self.filter(status=Poll.Status.PUBLISHED)
+
+    def listed(self) -> "PollQuerySet":
+        """Polls the home page shows: published, newest first."""
+        return self.published().select_related("author").order_by("-published_at", "-pk")
+
+    def authored_by(self, user) -> "PollQuerySet":
+        return self.filter(author=user)
+
+
+class Poll(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Voters(models.TextChoices):
+        ANYONE = "anyone", "Anyone"
+        USERS = "users", "Signed-in users only"
+
+    class ResultsVisibility(models.TextChoices):
+        ALWAYS = "always", "Always"
+        AFTER_VOTE = "after_vote", "After voting"
+        AFTER_CLOSE = "after_close", "After the poll closes"
+        AUTHOR = "author", "Trainer only"
+
+    question = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The poll's address: /polls/<slug>/"
+    )
+    intro = models.TextField(
+        blank=True,
+        max_length=10000,
+        help_text="Shown above the vote. Markdown: paragraphs, lists, *emphasis*, links.",
+    )
+    intro_html = models.TextField(blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="polls"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    opens_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to open as soon as it is published."
+    )
+    closes_at = models.DateTimeField(
+        null=True, blank=True, help_text="Leave empty to keep it open."
+    )
+    multiple = models.BooleanField(
+        "multiple choice", default=False, help_text="Voters may tick more than one choice."
+    )
+    max_choices = models.PositiveSmallIntegerField(
+        "maximum choices per voter",
+        default=1,
+        help_text="With multiple choice: how many choices a voter may tick at most.",
+    )
+    who_can_vote = models.CharField(
+        "who may vote", max_length=10, choices=Voters.choices, default=Voters.ANYONE
+    )
+    results_visibility = models.CharField(
+        "results are visible",
+        max_length=12,
+        choices=ResultsVisibility.choices,
+        default=ResultsVisibility.AFTER_VOTE,
+    )
+    allow_vote_change = models.BooleanField(
+        "voters may change their vote", default=False, help_text="While the poll is open."
+    )
+    ballot_count = models.PositiveIntegerField(
+        "votes", default=0, editable=False, help_text="Kept equal to the ballots."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = PollQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="poll_listed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_choices__gte=1), name="poll_max_choices_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__isnull=True)
+                | Q(opens_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="poll_closes_after_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived rendering, not a business rule: the sanitised HTML of the intro.
+        self.intro_html = render_markdown(self.intro)
+        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "intro_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("polls:detail", kwargs={"slug": self.slug})
+
+    @property
+    def intro_safe(self) -> SafeString:
+        return mark_safe(self.intro_html)  # noqa: S308 - sanitised by nh3 in render_markdown
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_opened(self) -> bool:
+        return self.opens_at is None or self.opens_at <= timezone.now()
+
+    @property
+    def has_closed(self) -> bool:
+        return self.closes_at is not None and self.closes_at <= timezone.now()
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_published and self.has_opened and not self.has_closed
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.is_published and not self.has_opened
+
+    @property
+    def choice_limit(self) -> int:
+        return self.max_choices if self.multiple else 1
+
+    def is_managed_by(self, user) -> bool:
+        """The poll's author, or staff with the change permission, may manage it."""
+        if not user.is_authenticated:
+            return False
+        if user.is_superuser:
+            return True
+        if user.pk == self.author_id:
+            return user.has_perm("polls.change_poll")
+        return user.is_staff and user.has_perm("polls.change_poll")
+
+
+class Choice(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+    votes = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Kept equal to the ballots."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["poll", "position"], name="choice_poll_position_idx")]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Ballot(models.Model):
+    """One voter's ballot in one poll; the database allows only one per (poll, voter)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    voter_key = models.CharField(
+        max_length=64, help_text="'user:<id>' for accounts, 'anon:<random id>' for cookies."
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ballots",
+    )
+    choices = models.ManyToManyField(Choice, related_name="ballots")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter_key"], name="ballot_one_per_voter"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ballot {self.pk} in {self.poll_id}"
+
+    @cached_property
+    def choice_ids(self) -> set[int]:
+        return {choice.pk for choice in self.choices.all()}
+
+
+def results_visible(*, poll: Poll, user, has_voted: bool) -> bool:
+    """Whether this reader may see the results now, by the poll's visibility rule."""
+    if poll.is_managed_by(user):
+        return True
+    rule = poll.results_visibility
+    if rule == Poll.ResultsVisibility.ALWAYS:
+        return True
+    if rule == Poll.ResultsVisibility.AFTER_VOTE:
+        return has_voted or poll.has_closed
+    if rule == Poll.ResultsVisibility.AFTER_CLOSE:
+        return poll.has_closed
+    return False

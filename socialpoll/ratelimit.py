@@ -1,0 +1,37 @@
+"""Fixed-window rate limits kept in Django's cache, so every app server shares them via Redis."""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class RateLimitResult:
+    allowed: bool
+    retry_after: int
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address; the proxy's X-Forwarded-For only when told to trust it."""
+    if getattr(settings, "RATELIMIT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def ratelimit_hit(*, scope: str, key: str, limit: int, window: int) -> RateLimitResult:
+    """Count one hit for key in scope; allowed while the window holds at most `limit` hits."""
+    now = int(time.time())
+    window_start = now - now % window
+    cache_key = f"rl:{scope}:{key}:{window_start}"
+    cache.add(cache_key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr: start again
+        cache.set(cache_key, 1, timeout=window + 5)
+        count = 1
+    return RateLimitResult(allowed=count <= limit, retry_after=window_start + window - now)

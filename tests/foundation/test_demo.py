@@ -1,0 +1,36 @@
+from django.core.management import call_command
+
+from polls.demo import DEMO_SLUG
+from polls.models import Ballot, Choice, Poll
+
+
+def counts():
+    return (Poll.objects.count(), Choice.objects.count(), Ballot.objects.count())
+
+
+def test_demo_loader_creates_the_social_learning_poll(db):
+    call_command("load_demo", force=True)
+    poll = Poll.objects.get(slug=DEMO_SLUG)
+    assert poll.question == "How would you define social learning?"
+    assert poll.is_open
+    assert poll.choices.count() == 4
+    assert poll.choices.filter(text__startswith="Something else").exists()
+    assert poll.ballot_count == Ballot.objects.filter(poll=poll).count() > 0
+    assert poll.author.groups.filter(name="Trainers").exists()
+
+
+def test_demo_loader_is_idempotent(db):
+    call_command("load_demo", force=True)
+    first = counts()
+    call_command("load_demo", force=True)
+    assert counts() == first
+
+
+def test_demo_loader_refuses_known_passwords_in_production(db, settings):
+    import pytest
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="known passwords"):
+        call_command("load_demo")
+    assert counts() == (0, 0, 0)

@@ -1,0 +1,104 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
+    }
+    clean_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+SHOW_DB = (
+    "import os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
+    "from django.conf import settings as s; d=s.DATABASES['default'];"
+    "print(d['ENGINE'], d['NAME'], d.get('HOST',''), d.get('PORT',''), d.get('USER',''))"
+)
+
+
+def test_without_database_url_the_database_is_sqlite_under_var():
+    result = run_python(SHOW_DB)
+    engine, name, *_ = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name) == ROOT / "var" / "db.sqlite3"
+
+
+def test_postgres_database_url_is_parsed():
+    result = run_python(SHOW_DB, DATABASE_URL="postgres://alice@db.example.org:6543/polls")
+    assert result.stdout.split() == [
+        "django.db.backends.postgresql",
+        "polls",
+        "db.example.org",
+        "6543",
+        "alice",
+    ]
+
+
+def test_sqlite_database_url_is_parsed(tmp_path):
+    result = run_python(SHOW_DB, DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")
+    engine, name, *_ = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert name == f"{tmp_path}/other.sqlite3"
+
+
+def test_production_without_secret_key_refuses_to_start():
+    result = run_python(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
+        "django.setup()",
+        DJANGO_DEBUG="0",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-secret-key-0123456789",
+            "DJANGO_ALLOWED_HOSTS": "example.org",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off"])
+def test_debug_is_off_for_falsy_values(value):
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+        DJANGO_DEBUG=value,
+        DJANGO_SECRET_KEY="s" * 60,
+    )
+    assert result.stdout.split() == ["False", "True", "31536000"]
+
+
+def test_redis_url_switches_the_cache_to_redis():
+    result = run_python(
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
