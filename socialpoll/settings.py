@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "polls",
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "socialpoll.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +221,37 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
     if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Security headers / CSP ------------------------------------------------------------
+# A Content-Security-Policy on every response, in development too (so browser tests see
+# violations), enforced rather than report-only. Scripts only from our own origin or with
+# the per-request nonce that {% htmx_script %} puts on its tag; no 'unsafe-inline' and no
+# 'unsafe-eval' for scripts. Styles: stylesheets only from our origin (or with the nonce,
+# which htmx uses for its indicator rules); inline style *attributes* are allowed via
+# style-src-attr so the server can draw result bars as `style="width: 42%"` without
+# JavaScript. A style attribute cannot run script or load anything beyond img-src, and
+# user Markdown never keeps a style attribute (nh3 strips it).
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap draws form icons as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("socialpoll.context_processors.csp_nonce")
+# The friendly page for a missing or stale CSRF token is templates/403_csrf.html, which
+# Django's default CSRF_FAILURE_VIEW renders; every other header is set above
+# (nosniff, Referrer-Policy, X-Frame-Options DENY, HSTS when DJANGO_DEBUG=0).
 
 LOGGING = {
     "version": 1,
