@@ -1,0 +1,144 @@
+"""The database going away mid-request: a friendly 503, and nothing half-written after it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.db.utils import OperationalError
+
+from polls.models import Ballot, Choice, Poll
+from tests.factories import make_poll
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class FailOn:
+    """An execute wrapper that breaks the connection at the first statement matching `marker`.
+
+    Statements before it run for real (and may already have written rows inside the
+    transaction), which is exactly the "server went away between two statements" case.
+    """
+
+    def __init__(self, *words: str):
+        self.words = [word.lower() for word in words]
+        self.tripped = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        if all(word in sql.lower() for word in self.words):
+            self.tripped += 1
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+
+def vote(client, poll, choice):
+    return client.post(f"/polls/{poll.slug}/vote/", {"choice": [choice.pk]})
+
+
+def assert_counts(poll: Poll, *, ballots: int) -> None:
+    poll.refresh_from_db()
+    assert Ballot.objects.filter(poll=poll).count() == ballots
+    assert poll.ballot_count == ballots
+    assert sum(Choice.objects.filter(poll=poll).values_list("votes", flat=True)) == ballots
+
+
+@pytest.mark.parametrize(
+    "breaks_at",
+    [
+        ("insert", '"polls_ballot_choices"'),  # after the ballot row was inserted
+        ("update", '"polls_choice"'),  # after the ballot and its choices were inserted
+        ("update", '"polls_poll"'),  # the very last statement of ballot_cast
+    ],
+    ids=["before-choices", "before-choice-counters", "before-poll-total"],
+)
+def test_vote_interrupted_between_statements_answers_503_and_writes_nothing(client, breaks_at):
+    poll = make_poll()
+    choice = poll.choices.first()
+    failure = FailOn(*breaks_at)
+    with connection.execute_wrapper(failure):
+        response = vote(client, poll, choice)
+    assert failure.tripped == 1
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    page = response.content.decode()
+    assert "<h1>Back in a moment</h1>" in page
+    assert "Traceback" not in page
+    assert_counts(poll, ballots=0)
+
+
+def test_after_the_database_returns_the_same_voter_can_vote_once(client):
+    poll = make_poll()
+    choice = poll.choices.first()
+    with connection.execute_wrapper(FailOn("update", '"polls_poll"')):
+        assert vote(client, poll, choice).status_code == 503
+    assert vote(client, poll, choice).status_code == 302
+    assert vote(client, poll, choice).status_code == 409  # still one ballot per voter
+    assert_counts(poll, ballots=1)
+    choice.refresh_from_db()
+    assert choice.votes == 1
+
+
+def test_every_query_failing_gives_the_503_page_on_reads(client):
+    poll = make_poll()
+    with connection.execute_wrapper(FailOn("select")):
+        for path in ["/", poll.get_absolute_url()]:
+            response = client.get(path)
+            assert response.status_code == 503, path
+            assert "Back in a moment" in response.content.decode()
+
+
+def test_signed_in_reader_gets_503_when_the_session_table_is_gone(client, reader):
+    client.force_login(reader)
+    with connection.execute_wrapper(FailOn("django_session")):
+        response = client.get("/")
+    assert response.status_code == 503
+
+
+DEAD_DATABASE = """
+import os
+os.environ["DJANGO_SETTINGS_MODULE"] = "socialpoll.settings"
+import django
+django.setup()
+from django.test import Client
+client = Client(raise_request_exception=False)
+def show(label, r):
+    friendly = "Back in a moment" in r.content.decode()
+    print(label, r.status_code, r.headers.get("Retry-After"), friendly)
+for path in ["/", "/polls/anything/", "/accounts/login/"]:
+    show(path, client.get(path))
+show("vote", client.post("/polls/anything/vote/", {"choice": "1"}))
+"""
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
+        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
+    ],
+    ids=["postgres-server-down", "sqlite-file-unreachable"],
+)
+def test_server_started_without_a_reachable_database_answers_503(database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["DATABASE_URL"] = database_url
+    result = subprocess.run(
+        [sys.executable, "-c", DEAD_DATABASE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    # The login page needs no database and keeps working.
+    assert lines == [
+        "/ 503 30 True",
+        "/polls/anything/ 503 30 True",
+        "/accounts/login/ 200 None False",
+        "vote 503 30 True",
+    ]
