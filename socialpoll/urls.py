@@ -11,4 +11,5 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("health/", health, name="health"),
     path("", include("polls.urls")),
+    path("", include("comments.urls")),
 ]

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from comments.demo import load_demo_comments
 from polls.demo import ADMIN_USERNAME, TRAINER_USERNAME, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo poll, its trainer and votes (idempotent: safe to run again)."
+    help = "Load the demo poll, its trainer, votes and discussion (idempotent: safe to run again)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -21,7 +22,9 @@ class Command(BaseCommand):
                 "pass --force if you really want them."
             )
         poll = load_demo()
+        added = load_demo_comments(poll)
         self.stdout.write(
-            f"Demo ready: {poll.get_absolute_url()} ({poll.ballot_count} votes); "
+            f"Demo ready: {poll.get_absolute_url()} ({poll.ballot_count} votes, "
+            f"{added} new comments); "
             f"log in as {TRAINER_USERNAME!r} (trainer) or {ADMIN_USERNAME!r} (admin)."
         )

@@ -1,0 +1,153 @@
+"""The moderation queue: pending comments first, their reasons, bulk actions via services."""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.text import Truncator
+
+from comments import services
+from comments.models import Comment, ModerationEvent
+
+
+class StatusQueueFilter(admin.SimpleListFilter):
+    """Status, defaulting to the pending queue so that is the first thing a moderator sees."""
+
+    title = "status"
+    parameter_name = "status"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.ALL, "All")]
+
+    def value(self):
+        return super().value() or Comment.Status.PENDING
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        if value in Comment.Status.values:
+            return queryset.filter(status=value)
+        return queryset.filter(status=Comment.Status.PENDING)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class ModerationEventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    readonly_fields = fields
+    verbose_name_plural = "moderation log"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = [
+        "excerpt_text",
+        "name",
+        "poll",
+        "status",
+        "reasons",
+        "report_count",
+        "created_at",
+    ]
+    list_display_links = ["excerpt_text"]
+    list_filter = [StatusQueueFilter, "created_at"]
+    search_fields = ["name", "email", "body", "poll__question"]
+    list_select_related = ["poll"]
+    ordering = ["-created_at", "-pk"]
+    actions = ["approve_selected", "mark_spam_selected", "remove_selected"]
+    fields = [
+        "poll",
+        "parent",
+        "status",
+        "reasons",
+        "name",
+        "email",
+        "website",
+        "user",
+        "body",
+        "notify",
+        "ip_address",
+        "user_agent",
+        "created_at",
+    ]
+    readonly_fields = [
+        "poll",
+        "parent",
+        "status",
+        "reasons",
+        "user",
+        "ip_address",
+        "user_agent",
+        "created_at",
+    ]
+    inlines = [ModerationEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_reports=Count("reports"))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # comments are posted on the site, through the policy
+
+    @admin.display(description="comment")
+    def excerpt_text(self, obj: Comment) -> str:
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description="reasons")
+    def reasons(self, obj: Comment) -> str:
+        return "; ".join(obj.held_reasons or []) or "—"
+
+    @admin.display(description="reports", ordering="_reports")
+    def report_count(self, obj: Comment) -> int:
+        return getattr(obj, "_reports", 0)
+
+    def _each(self, request, queryset, action, verb: str) -> None:
+        count = 0
+        for comment in queryset:
+            action(comment=comment, actor=request.user)
+            count += 1
+        self.message_user(request, f"{count} comment{'s' if count != 1 else ''} {verb}.")
+
+    @admin.action(description="Approve selected comments", permissions=["change"])
+    def approve_selected(self, request, queryset) -> None:
+        self._each(request, queryset, services.comment_approve, "approved")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["change"])
+    def mark_spam_selected(self, request, queryset) -> None:
+        self._each(request, queryset, services.comment_mark_spam, "marked as spam")
+
+    @admin.action(description="Remove selected comments (replies stay)", permissions=["change"])
+    def remove_selected(self, request, queryset) -> None:
+        self._each(request, queryset, services.comment_remove, "removed")
+
+    # Deleting never cascades through replies: one that has replies becomes a tombstone.
+    def delete_model(self, request, obj: Comment) -> None:
+        if not services.comment_delete(comment=obj, actor=request.user):
+            messages.info(request, "It has replies, so it was removed and they stay in place.")
+
+    def delete_queryset(self, request, queryset) -> None:
+        _deleted, kept = services.comment_delete_many(comments=list(queryset), actor=request.user)
+        if kept:
+            messages.info(
+                request,
+                f"{kept} comment{'s' if kept != 1 else ''} with replies were removed instead, "
+                "so the replies stay in place.",
+            )
+
+    def get_deleted_objects(self, objs, request):
+        # The stock confirmation would list replies as "protected" and refuse; ours keeps them.
+        objs = list(objs)
+        perms_needed = set() if self.has_delete_permission(request) else {"comment"}
+        summary = [str(obj) for obj in objs]
+        return summary, {"comments": len(objs)}, perms_needed, []

@@ -1,0 +1,124 @@
+import time
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.validators import URLValidator
+
+from comments.models import Comment
+from polls.models import Poll
+
+_TOKEN_SALT = "comments.form-served-at"  # noqa: S105 - a signing salt, not a secret
+
+
+def form_token(served_at: float | None = None) -> str:
+    """A signed note of when the form was served (bots post faster than people type)."""
+    return signing.dumps(
+        round(served_at if served_at is not None else time.time(), 3), salt=_TOKEN_SALT
+    )
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=80)
+    email = forms.EmailField(
+        label="Email", max_length=254, help_text="Never shown. Used only for reply emails."
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
+    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
+    notify = forms.BooleanField(label="Notify me of replies", required=False)
+    reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    served = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The honeypot: hidden from people (and from assistive technology), filled in by bots.
+    homepage = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def __init__(self, *args, poll: Poll, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.poll = poll
+        self.user = user if user is not None and user.is_authenticated else None
+        self.fields["body"] = forms.CharField(
+            label="Comment",
+            max_length=settings.COMMENTS_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 5}),
+            help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
+        )
+        if self.user is not None:
+            for name in ("name", "email", "website"):
+                del self.fields[name]
+        if not self.is_bound:
+            self.initial.setdefault("served", form_token())
+
+    @property
+    def is_reply(self) -> bool:
+        value = self.data.get("reply_to") if self.is_bound else self.initial.get("reply_to")
+        return bool(value)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("homepage"))
+
+    def clean_reply_to(self) -> Comment | None:
+        pk = self.cleaned_data.get("reply_to")
+        if not pk:
+            return None
+        comment = Comment.objects.filter(
+            pk=pk, poll=self.poll, status=Comment.Status.APPROVED
+        ).first()
+        if comment is None:
+            raise forms.ValidationError(
+                "The comment you were replying to is no longer available.", code="bad_parent"
+            )
+        return comment
+
+    def clean_served(self) -> float:
+        value = self.cleaned_data.get("served") or ""
+        try:
+            served_at = float(signing.loads(value, salt=_TOKEN_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                "This form has expired. Please post your comment again.", code="expired"
+            ) from None
+        age = time.time() - served_at
+        if age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
+            raise forms.ValidationError(
+                "That was quicker than anyone can type. Please check your comment and post it "
+                "again.",
+                code="too_fast",
+            )
+        if age > settings.COMMENTS_FORM_MAX_AGE:
+            raise forms.ValidationError(
+                "This form has expired. Please post your comment again.", code="expired"
+            )
+        return served_at
+
+    def renew_expired_token(self) -> None:
+        """An expired or missing timestamp is replaced, so the person can post again soon."""
+        if self.is_bound and "served" in self.errors:
+            data = self.data.copy()
+            data["served"] = form_token()
+            self.data = data
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        fields = [name for name in self.fields if name not in {"homepage", "reply_to", "served"}]
+        helper.layout = Layout(
+            *fields,
+            "reply_to",
+            "served",
+            Div("homepage", css_class="visually-hidden", aria_hidden="true"),
+        )
+        return helper

@@ -1,0 +1,199 @@
+"""The discussion under a poll: comments in a materialised-path tree, reports, moderation log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+
+from polls.markup import render_markdown
+from polls.models import Poll
+
+# Each level of the tree adds one fixed-width segment (the sibling position) to the path,
+# so ordering by path gives a whole thread in display order (depth first, oldest first).
+PATH_STEP = 6
+PATH_MAX_POSITION = 10**PATH_STEP - 1
+
+
+def path_segment(position: int) -> str:
+    return f"{position:0{PATH_STEP}d}"
+
+
+class CommentQuerySet(models.QuerySet):
+    def for_poll(self, poll: Poll) -> "CommentQuerySet":
+        return self.filter(poll=poll)
+
+    def visible(self) -> "CommentQuerySet":
+        """Comments readers may see in full (approved)."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self) -> "CommentQuerySet":
+        return self.filter(status=Comment.Status.PENDING)
+
+    def in_thread_order(self) -> "CommentQuerySet":
+        return self.order_by("path")
+
+    def thread_rows(self, poll: Poll) -> "CommentQuerySet":
+        """One query for a whole thread in display order, with only what the page shows."""
+        return (
+            self.filter(poll=poll)
+            .only(
+                "pk",
+                "poll_id",
+                "parent_id",
+                "path",
+                "depth",
+                "status",
+                "name",
+                "website",
+                "user_id",
+                "body_html",
+                "created_at",
+            )
+            .order_by("path")
+        )
+
+    def by_email(self, email: str) -> "CommentQuerySet":
+        return self.filter(email__iexact=email) if email else self.none()
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="comments")
+    # RESTRICT: deleting a comment that has replies fails in the database itself, so no code
+    # path (admin, shell, bulk delete) can cascade through other people's words; deleting the
+    # poll still removes its whole thread (the replies go by the poll's cascade).
+    parent = models.ForeignKey(
+        "self", on_delete=models.RESTRICT, null=True, blank=True, related_name="children"
+    )
+    in_reply_to = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The comment this one answers; differs from the parent at the deepest level.",
+    )
+    path = models.CharField(max_length=255, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    name = models.CharField(max_length=80)
+    email = models.EmailField(blank=True, help_text="Never shown to readers.")
+    website = models.URLField(blank=True, max_length=200)
+    body = models.TextField("comment")
+    body_html = models.TextField(blank=True, editable=False)
+    notify = models.BooleanField(
+        "notify me of replies", default=False, help_text="Email this commenter about replies."
+    )
+
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    held_reasons = models.JSONField(
+        "reasons", default=list, blank=True, help_text="Why the policy held or rejected it."
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="First approval (notifications go then)."
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "path"], name="comment_unique_path"),
+            models.CheckConstraint(condition=~Q(path=""), name="comment_path_not_empty"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
+            models.Index(fields=["poll", "status", "-created_at"], name="comment_poll_feed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.excerpt}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived rendering, not a business rule: the sanitised HTML of the body.
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    @property
+    def body_safe(self) -> SafeString:
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by nh3 in render_markdown
+
+    @property
+    def excerpt(self) -> str:
+        return Truncator(strip_tags(self.body_html or self.body)).chars(60)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_by_poll_author(self) -> bool:
+        return self.user_id is not None and self.user_id == self.poll.author_id
+
+
+class CommentReport(models.Model):
+    """A reader flagging a comment; each reader counts once per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter_key = models.CharField(max_length=64)
+    reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "reporter_key"], name="comment_report_once_per_reader"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on comment {self.comment_id}"
+
+
+class ModerationEvent(models.Model):
+    """Who changed a comment's status, when, and from what to what."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderation_log")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty when the policy or readers' reports changed it.",
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} → {self.to_status}"

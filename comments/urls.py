@@ -1,0 +1,15 @@
+from django.urls import path
+
+from comments import feeds, views
+
+app_name = "comments"
+
+urlpatterns = [
+    path("polls/<slug:slug>/comments/", views.comment_post, name="post"),
+    path("polls/<slug:slug>/comments/rss/", feeds.PollCommentsRssFeed(), name="feed_rss"),
+    path("polls/<slug:slug>/comments/atom/", feeds.PollCommentsAtomFeed(), name="feed_atom"),
+    path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
+    path("comments/<int:pk>/reply/", views.comment_reply_form, name="reply_form"),
+    path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe, name="unsubscribe"),
+]
