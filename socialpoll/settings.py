@@ -273,3 +273,27 @@ POLLS_VOTE_RATE_WINDOW = 60
 POLLS_PER_PAGE = 20
 # Trust the first X-Forwarded-For address for rate limits (only behind your own proxy).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
+
+# --- Comments --------------------------------------------------------------------------
+# Address used in notification emails (links back to the site).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
+# Replies nest this deep (top level is 1); a reply to the deepest level attaches there.
+COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
+COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments per page
+COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)  # characters in one comment
+# Policy: what is held for a moderator and what is treated as spam.
+COMMENTS_HOLD_FIRST_TIME_ANONYMOUS = env_bool("COMMENTS_HOLD_FIRST_TIME_ANONYMOUS", True)
+COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more links than this: held
+COMMENTS_MODERATION_WORDS = env_list(
+    "COMMENTS_MODERATION_WORDS", ["crypto", "forex", "backlink", "seo services"]
+)
+COMMENTS_DISALLOWED_WORDS = env_list(
+    "COMMENTS_DISALLOWED_WORDS", ["viagra", "cialis", "casino bonus", "payday loan"]
+)
+COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)  # reports: back to pending
+# Bots: a form posted sooner than this after it was served is refused; older than a day too.
+COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
+COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 60 * 60 * 24)
+COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 10)  # comment posts per IP per window
+COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 60 * 10)
+COMMENTS_CACHE_TIMEOUT = env_int("COMMENTS_CACHE_TIMEOUT", 60 * 60)  # rendered threads
