@@ -1,0 +1,193 @@
+"""Who may do what: every URL the project defines by every kind of account, GET and POST.
+
+MATRIX below is the table. Each row is one URL (by its name, or by its route when it has
+none) on one kind of object; each cell is the status that role must get. A URL that the
+resolver knows but the table does not FAILS test_every_url_has_a_row, so a new view cannot
+ship without someone deciding who may reach it.
+
+Admin URLs (Django generates several per registered model) are covered by a rule plus
+representative rows: the rule (test_admin_turns_away_everyone_without_staff_status) walks
+every admin URL and requires that anonymous visitors, readers and trainers (none of them
+staff) get no admin page at all; the rows check what staff and superusers get on the pages
+that matter.
+
+POST cells send an empty form (no CSRF enforcement here; see test_csrf.py).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+
+from polls.models import Poll
+from tests.factories import make_poll
+from tests.security.urls import all_routes, example_path
+
+ROLES = ("anonymous", "reader", "trainer", "other_trainer", "moderator", "superuser")
+
+# key: (object the URL points at, {"GET": statuses, "POST": statuses}) with statuses in
+# ROLES order: anonymous reader trainer other_trainer moderator superuser.
+#   "pub"   = trainer's published poll (results always visible)
+#   "draft" = trainer's draft poll
+#   "-"     = the URL takes no object
+MATRIX: dict[str, tuple[str, dict[str, str]]] = {
+    # --- public pages --------------------------------------------------------------
+    "polls:list": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:detail": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:detail [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # An empty vote is refused (400); a draft takes no votes from anyone.
+    "polls:vote": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
+    "polls:vote [draft]": (
+        "draft",
+        {"GET": "405 405 405 405 405 405", "POST": "404 404 403 404 404 403"},
+    ),
+    "polls:results": (
+        "pub",
+        {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:results [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "health": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    # --- accounts ------------------------------------------------------------------
+    "login": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
+    "logout": ("-", {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"}),
+    "password_change": (
+        "-",
+        {"GET": "302 200 200 200 200 200", "POST": "302 200 200 200 200 200"},
+    ),
+    "password_change_done": (
+        "-",
+        {"GET": "302 200 200 200 200 200", "POST": "302 405 405 405 405 405"},
+    ),
+    "password_reset": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
+    "password_reset_done": (
+        "-",
+        {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "password_reset_confirm": (
+        "-",
+        {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"},
+    ),
+    "password_reset_complete": (
+        "-",
+        {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # --- admin: representative rows (the rest by the rule below) -------------------
+    "admin:login": ("-", {"GET": "200 200 200 200 302 302", "POST": "200 200 200 200 200 200"}),
+    "admin:index": ("-", {"GET": "302 302 302 302 200 200", "POST": "302 302 302 302 200 200"}),
+    "admin:auth_user_changelist": (
+        "-",
+        {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
+    ),
+    "admin:auth_user_change": (
+        "user",
+        {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
+    ),
+}
+
+ADMIN_ROLES_WITHOUT_STAFF = ("anonymous", "reader", "trainer", "other_trainer")
+
+
+@dataclass
+class World:
+    users: dict
+    objects: dict[str, dict[str, str]]
+
+
+@pytest.fixture
+def world(trainer, other_trainer, reader, moderator, superuser) -> World:
+    published = make_poll(author=trainer, results_visibility=Poll.ResultsVisibility.ALWAYS)
+    draft = make_poll(author=trainer, status=Poll.Status.DRAFT, published_at=None)
+    users = {
+        "anonymous": None,
+        "reader": reader,
+        "trainer": trainer,
+        "other_trainer": other_trainer,
+        "moderator": moderator,
+        "superuser": superuser,
+    }
+    objects = {
+        "-": {},
+        "pub": {"slug": published.slug},
+        "draft": {"slug": draft.slug},
+        "user": {"object_id": str(reader.pk), "id": str(reader.pk)},
+    }
+    return World(users=users, objects=objects)
+
+
+def routes_by_key():
+    return {route.key: route for route in all_routes()}
+
+
+def client_for(world: World, role: str) -> Client:
+    client = Client(raise_request_exception=False)
+    if world.users[role] is not None:
+        client.force_login(world.users[role])
+    return client
+
+
+def send(client: Client, method: str, path: str):
+    """One request whose changes (ballots, sessions, ...) are rolled back afterwards."""
+    cache.clear()
+    with transaction.atomic():
+        response = client.get(path) if method == "GET" else client.post(path, {})
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_url_has_a_row():
+    keys = {key.split(" [")[0] for key in MATRIX}
+    missing = [r.key for r in all_routes() if not r.is_admin and r.key not in keys]
+    assert missing == [], f"URLs without a row in MATRIX (decide who may reach them): {missing}"
+
+
+def test_every_row_names_a_url_that_exists():
+    known = routes_by_key()
+    stale = [key for key in MATRIX if key.split(" [")[0] not in known]
+    assert stale == []
+
+
+@pytest.mark.parametrize("key", list(MATRIX))
+def test_each_role_gets_the_expected_status(world, key):
+    on, expected = MATRIX[key]
+    route = routes_by_key()[key.split(" [")[0]]
+    path = example_path(route.route, world.objects[on])
+    clients = {role: client_for(world, role) for role in ROLES}
+    wrong = []
+    for method, statuses in expected.items():
+        for role, status in zip(ROLES, statuses.split(), strict=True):
+            actual = send(clients[role], method, path).status_code
+            if actual != int(status):
+                wrong.append(f"{method} as {role}: expected {status}, got {actual}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_admin_turns_away_everyone_without_staff_status(world):
+    """The rule for all admin URLs: no page for non-staff, only the way to the admin login."""
+    admin_routes = [route for route in all_routes() if route.is_admin]
+    assert len(admin_routes) > 20
+    clients = {role: client_for(world, role) for role in ADMIN_ROLES_WITHOUT_STAFF}
+    wrong = []
+    for route in admin_routes:
+        if route.key == "admin:login":
+            continue
+        path = example_path(route.route, {"app_label": "polls", "url": "no-such-page/"})
+        for role in ADMIN_ROLES_WITHOUT_STAFF:
+            for method in ("GET", "POST"):
+                response = send(clients[role], method, path)
+                location = response.headers.get("Location", "")
+                # Log out goes to the admin index, which in turn redirects to the login.
+                way_out = "/admin/" if route.key == "admin:logout" else "/admin/login/"
+                turned_away = response.status_code == 404 or (
+                    response.status_code == 302 and location.startswith(way_out)
+                )
+                if not turned_away:
+                    wrong.append(f"{method} {path} as {role}: {response.status_code} {location}")
+    assert not wrong, "\n".join(wrong)
