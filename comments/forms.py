@@ -5,6 +5,7 @@ from crispy_forms.layout import Div, Layout
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 
 from comments.models import Comment
@@ -68,8 +69,29 @@ class CommentForm(forms.Form):
     def is_bot(self) -> bool:
         return bool(self.data.get("homepage"))
 
-    def clean_reply_to(self) -> Comment | None:
-        pk = self.cleaned_data.get("reply_to")
+    def clean(self) -> dict:
+        # Errors on hidden fields are reported for the whole form, where people can see them.
+        cleaned = super().clean()
+        try:
+            cleaned["reply_to"] = self._reply_target(cleaned.get("reply_to"))
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        if "reply_to" in self.errors:  # not a number: a tampered form
+            del self.errors["reply_to"]
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    "The comment you were replying to is no longer available.",
+                    code="bad_parent",
+                ),
+            )
+        try:
+            self._check_served(self.data.get("served") or "")
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        return cleaned
+
+    def _reply_target(self, pk: int | None) -> Comment | None:
         if not pk:
             return None
         comment = Comment.objects.filter(
@@ -81,8 +103,7 @@ class CommentForm(forms.Form):
             )
         return comment
 
-    def clean_served(self) -> float:
-        value = self.cleaned_data.get("served") or ""
+    def _check_served(self, value: str) -> None:
         try:
             served_at = float(signing.loads(value, salt=_TOKEN_SALT))
         except (signing.BadSignature, TypeError, ValueError):
@@ -100,11 +121,10 @@ class CommentForm(forms.Form):
             raise forms.ValidationError(
                 "This form has expired. Please post your comment again.", code="expired"
             )
-        return served_at
 
     def renew_expired_token(self) -> None:
         """An expired or missing timestamp is replaced, so the person can post again soon."""
-        if self.is_bound and "served" in self.errors:
+        if self.is_bound and self.has_error(NON_FIELD_ERRORS, "expired"):
             data = self.data.copy()
             data["served"] = form_token()
             self.data = data

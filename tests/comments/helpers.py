@@ -1,0 +1,132 @@
+"""Small helpers for the comments tests."""
+
+import re
+import time
+from html.parser import HTMLParser
+
+from comments.forms import form_token
+from comments.models import Comment
+from comments.services import comment_insert
+
+
+def form_data(**overrides) -> dict:
+    """What a person's browser posts, served a minute ago (people take time to type)."""
+    data = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "website": "",
+        "body": "I think it is learning with others.",
+        "served": form_token(time.time() - 60),
+        "homepage": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def post_url(poll) -> str:
+    return f"/polls/{poll.slug}/comments/"
+
+
+def add(poll, *, parent=None, status=Comment.Status.APPROVED, name="Bea", body="Hello", **kw):
+    """A comment placed straight in the tree (no policy, no email), to build threads fast."""
+    return comment_insert(poll=poll, parent=parent, name=name, body=body, status=status, **kw)
+
+
+def approved_commenter(poll, email="ada@example.com"):
+    """Someone who has had a comment approved before (so the first-time rule lets them in)."""
+    return add(poll, name="Ada", email=email, body="An earlier comment.")
+
+
+def article_ids(html: str) -> list[int]:
+    return [int(pk) for pk in re.findall(r'<article id="comment-(\d+)"', html)]
+
+
+class _Element:
+    __slots__ = ("ancestors", "attrs", "tag")
+
+    def __init__(self, tag: str, attrs: dict, ancestors: list[tuple[str, dict]]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.ancestors = ancestors
+
+
+_VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict]] = []
+        self.elements: list[_Element] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.elements.append(_Element(tag, attributes, list(self.stack)))
+        if tag not in _VOID:
+            self.stack.append((tag, attributes))
+
+    def handle_startendtag(self, tag, attrs) -> None:
+        self.elements.append(_Element(tag, {n: v or "" for n, v in attrs}, list(self.stack)))
+
+    def handle_endtag(self, tag) -> None:
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+
+def elements(html: str) -> list[_Element]:
+    parser = _Collector()
+    parser.feed(html)
+    parser.close()
+    return parser.elements
+
+
+def enclosing_comment_ids(html: str, pk: int) -> list[int]:
+    """The ids of the comment articles that contain comment `pk`'s article, outermost first."""
+    for element in elements(html):
+        if element.tag == "article" and element.attrs.get("id") == f"comment-{pk}":
+            return [
+                int(attrs["id"].removeprefix("comment-"))
+                for tag, attrs in element.ancestors
+                if tag == "article" and attrs.get("id", "").startswith("comment-")
+            ]
+    raise AssertionError(f"comment {pk} is not on the page")
+
+
+_URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset"}
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """Every <script> (other than our own static files), on* attribute or link whose scheme
+    is not http, https or mailto, as a browser would parse the HTML."""
+    problems = []
+    for element in elements(html):
+        if element.tag == "script" and not element.attrs.get("src", "").startswith("/static/"):
+            problems.append(f"<script> {element.attrs}")
+        for name, value in element.attrs.items():
+            if name.lower().startswith("on"):
+                problems.append(f"<{element.tag} {name}={value!r}>")
+            if name.lower() in _URL_ATTRIBUTES and value:
+                # Browsers ignore ASCII whitespace and control characters inside a scheme.
+                squeezed = re.sub(r"[\x00-\x20]", "", value).lower()
+                match = _SCHEME.match(squeezed)
+                if match and match.group(1) not in _SAFE_SCHEMES:
+                    problems.append(f"<{element.tag} {name}={value!r}>")
+    return problems

@@ -1,0 +1,75 @@
+"""htmx: "Reply" opens the form in place; posting swaps in the comment or the notice."""
+
+from comments.models import Comment
+from tests.comments.helpers import (
+    add,
+    approved_commenter,
+    enclosing_comment_ids,
+    form_data,
+    post_url,
+)
+
+HX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_reply_link_asks_htmx_for_the_form_under_the_comment(client, poll):
+    comment = add(poll)
+    html = client.get(f"/polls/{poll.slug}/").content.decode()
+    assert f'hx-get="/comments/{comment.pk}/reply/" hx-target="#reply-slot-{comment.pk}"' in html
+    assert f'id="reply-slot-{comment.pk}"' in html
+
+
+def test_reply_form_partial_is_just_the_form_for_that_comment(client, poll):
+    comment = add(poll, name="Bea")
+    response = client.get(f"/comments/{comment.pk}/reply/", **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert 'id="reply-form"' in html
+    assert f'name="reply_to" value="{comment.pk}"' in html
+    assert "Reply to Bea" in html
+    assert "Post comment" in html
+
+
+def test_reply_form_url_without_htmx_goes_to_the_page_with_the_form(client, poll):
+    comment = add(poll)
+    response = client.get(f"/comments/{comment.pk}/reply/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/polls/{poll.slug}/?reply_to={comment.pk}#reply-form"
+
+
+def test_htmx_post_of_a_held_comment_returns_the_notice_without_a_reload(client, poll):
+    response = client.post(post_url(poll), form_data(), **HX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert html.lstrip().startswith('<section id="discussion"')
+    assert 'role="status"' in html
+    assert "Your comment is awaiting moderation" in html
+    assert Comment.objects.get().status == Comment.Status.PENDING
+
+
+def test_htmx_post_of_a_published_reply_inserts_it_under_its_parent(client, poll):
+    parent = add(poll, name="Bea")
+    approved_commenter(poll)
+    response = client.post(post_url(poll), form_data(reply_to=parent.pk, body="Agreed!"), **HX)
+    html = response.content.decode()
+    reply = Comment.objects.get(body="Agreed!")
+    assert "Agreed!" in html
+    assert enclosing_comment_ids(html, reply.pk) == [parent.pk]
+    assert "Your comment has been posted." in html
+
+
+def test_htmx_post_with_errors_returns_the_form_with_the_text(client, poll):
+    response = client.post(post_url(poll), form_data(name="", body="Keep me"), **HX)
+    html = response.content.decode()
+    assert response.status_code == 200  # htmx swaps 2xx answers in
+    assert "Keep me" in html
+    assert "This field is required." in html
+    assert not Comment.objects.exists()
+
+
+def test_htmx_post_does_not_leave_a_message_for_the_next_page(client, poll):
+    client.post(post_url(poll), form_data(), **HX)
+    html = client.get(f"/polls/{poll.slug}/").content.decode()
+    assert "awaiting moderation" not in html

@@ -1,0 +1,219 @@
+"""Posting comments and replies through the form, as a reader's browser does (no JS)."""
+
+import re
+
+from comments.models import Comment
+from tests.comments.helpers import (
+    add,
+    approved_commenter,
+    enclosing_comment_ids,
+    form_data,
+    post_url,
+)
+
+
+def page(client, poll, query=""):
+    response = client.get(f"/polls/{poll.slug}/{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def label_texts(html: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>|\*", "", label).strip()
+        for label in re.findall(r"<label[^>]*>(.*?)</label>", html, re.S)
+    ]
+
+
+def test_anonymous_form_has_name_email_website_comment_and_notify(client, poll):
+    labels = label_texts(page(client, poll))
+    for label in ["Name", "Email", "Website", "Comment", "Notify me of replies"]:
+        assert label in labels
+    assert '<button type="submit" class="btn btn-primary">Post comment</button>' in page(
+        client, poll
+    )
+
+
+def test_signed_in_form_asks_only_for_the_comment(client, poll, reader):
+    client.force_login(reader)
+    labels = label_texts(page(client, poll))
+    assert "Comment" in labels
+    assert "Name" not in labels and "Email" not in labels and "Website" not in labels
+
+
+def test_first_time_anonymous_comment_is_held_and_the_person_is_told(client, poll):
+    response = client.post(post_url(poll), form_data(), follow=True)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your comment is awaiting moderation" in html
+    assert 'role="status"' in html
+    assert Comment.objects.get().status == Comment.Status.PENDING
+    assert "I think it is learning with others." not in html
+
+
+def test_returning_commenter_is_published_and_lands_on_the_comment(client, poll):
+    approved_commenter(poll)
+    response = client.post(post_url(poll), form_data(body="Second thoughts."), follow=True)
+    comment = Comment.objects.get(body="Second thoughts.")
+    assert comment.status == Comment.Status.APPROVED
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    html = response.content.decode()
+    assert "Second thoughts." in html
+    assert f'<article id="comment-{comment.pk}"' in html
+
+
+def test_signed_in_reader_posts_as_themselves(client, poll, reader):
+    reader.first_name = "Rita"
+    reader.save()
+    client.force_login(reader)
+    client.post(post_url(poll), form_data(name="Someone Else"))
+    comment = Comment.objects.get()
+    assert comment.name == "Rita"
+    assert comment.user == reader
+
+
+def test_form_error_comes_back_with_the_persons_text(client, poll):
+    response = client.post(
+        post_url(poll), form_data(email="not-an-email", body="My *precious* words")
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "My *precious* words" in html
+    assert "Enter a valid email address." in html
+    assert not Comment.objects.exists()
+
+
+def test_over_long_comment_is_refused_with_a_clear_error(client, poll, settings):
+    response = client.post(post_url(poll), form_data(body="x" * (settings.COMMENTS_MAX_LENGTH + 1)))
+    assert response.status_code == 400
+    assert f"at most {settings.COMMENTS_MAX_LENGTH} characters" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_empty_comment_is_refused(client, poll):
+    response = client.post(post_url(poll), form_data(body="   "))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_website_must_be_http_or_https(client, poll):
+    response = client.post(post_url(poll), form_data(website="javascript:alert(1)"))
+    assert response.status_code == 400
+    assert "Enter a valid URL." in response.content.decode()
+
+
+def test_honeypot_post_is_answered_like_a_held_one_but_not_kept(client, poll):
+    response = client.post(post_url(poll), form_data(homepage="http://spam.example"), follow=True)
+    assert "Your comment is awaiting moderation" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_form_posted_faster_than_a_person_types_is_refused_with_text_kept(client, poll):
+    from comments.forms import form_token
+
+    response = client.post(post_url(poll), form_data(served=form_token(), body="Too quick"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "quicker than anyone can type" in html
+    assert "Too quick" in html
+    assert not Comment.objects.exists()
+
+
+def test_tampered_form_timestamp_is_refused(client, poll):
+    response = client.post(post_url(poll), form_data(served="12345"))
+    assert response.status_code == 400
+    assert "expired" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_too_many_posts_from_one_address_get_429_with_retry_after(client, poll, settings):
+    settings.COMMENTS_RATE_LIMIT = 2
+    for _ in range(2):
+        client.post(post_url(poll), form_data())
+    response = client.post(post_url(poll), form_data())
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert Comment.objects.count() == 2
+
+
+def test_commenting_on_a_draft_poll_is_not_found(client, poll):
+    poll.status = poll.Status.DRAFT
+    poll.save()
+    response = client.post(post_url(poll), form_data())
+    assert response.status_code == 404
+
+
+def test_reply_link_without_javascript_opens_the_form_under_that_comment(client, poll):
+    comment = add(poll, name="Bea")
+    html = page(client, poll, f"?reply_to={comment.pk}")
+    form_start = html.index('id="reply-form"')
+    assert html.rindex(f'<article id="comment-{comment.pk}"', 0, form_start) >= 0
+    assert f'name="reply_to" value="{comment.pk}"' in html
+    assert "Reply to Bea" in html
+    assert 'id="comment-form"' in html  # the top-level form stays too
+
+
+def test_reply_article_sits_inside_its_parents_article(client, poll):
+    parent = add(poll, name="Bea")
+    approved_commenter(poll)
+    client.post(post_url(poll), form_data(reply_to=parent.pk, body="A reply"))
+    reply = Comment.objects.get(body="A reply")
+    assert reply.parent == parent
+    assert enclosing_comment_ids(page(client, poll), reply.pk) == [parent.pk]
+
+
+def test_reply_to_the_deepest_level_attaches_at_that_level(client, poll, settings):
+    settings.COMMENTS_MAX_DEPTH = 3
+    top = add(poll)
+    middle = add(poll, parent=top)
+    deepest = add(poll, parent=middle)
+    approved_commenter(poll)
+    client.post(post_url(poll), form_data(reply_to=deepest.pk, body="Deeper?"))
+    reply = Comment.objects.get(body="Deeper?")
+    assert reply.parent == middle
+    assert reply.in_reply_to == deepest
+    assert enclosing_comment_ids(page(client, poll), reply.pk) == [top.pk, middle.pk]
+
+
+def test_reply_to_a_comment_that_is_not_shown_is_an_error_not_a_crash(client, poll):
+    hidden = add(poll, status=Comment.Status.SPAM)
+    for reply_to in [hidden.pk, 999999, "abc"]:
+        response = client.post(post_url(poll), form_data(reply_to=reply_to, body="Hm"))
+        assert response.status_code == 400
+        assert "Hm" in response.content.decode()
+    assert Comment.objects.count() == 1
+
+
+def test_email_address_is_never_in_the_page(client, poll):
+    add(poll, name="Bea", email="bea.secret@example.com", website="https://bea.example")
+    html = page(client, poll)
+    assert "bea.secret" not in html
+
+
+def test_name_links_to_website_with_nofollow_ugc(client, poll):
+    add(poll, name="Bea", website="https://bea.example/blog")
+    assert '<a href="https://bea.example/blog" rel="nofollow ugc">Bea</a>' in page(client, poll)
+
+
+def test_poll_author_reply_gets_the_author_badge(client, poll, trainer):
+    add(poll, name="Bea")
+    add(poll, name="Morgan Reyes", user=trainer)
+    html = page(client, poll)
+    assert html.count(">Author</span>") == 1
+    assert html.index("Morgan Reyes") < html.index(">Author</span>")
+
+
+def test_top_level_comments_are_numbered_in_order(client, poll):
+    first = add(poll, name="One")
+    add(poll, parent=first, name="Reply")
+    add(poll, name="Two")
+    html = page(client, poll)
+    numbers = re.findall(r'<span class="comment-number">(\d+)\.</span>', html)
+    assert numbers == ["1", "2"]
+
+
+def test_comment_body_keeps_paragraphs_lists_and_clickable_links(client, poll):
+    add(poll, body="Rules:\n\n1. One\n2. Two\n\nSee https://example.com/x")
+    html = page(client, poll)
+    assert "<ol>\n<li>One</li>" in html
+    assert '<a href="https://example.com/x" rel="nofollow ugc noopener">' in html
