@@ -3,11 +3,13 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.db.utils import OperationalError
+from django.test import override_settings
 
 from polls.models import Ballot, Choice, Poll
 from tests.factories import make_poll
@@ -142,3 +144,48 @@ def test_server_started_without_a_reachable_database_answers_503(database_url):
         "/accounts/login/ 200 None False",
         "vote 503 30 True",
     ]
+
+
+def post_comment(client, poll, body: str):
+    from comments.forms import form_token
+
+    return client.post(
+        f"/polls/{poll.slug}/comments/",
+        {
+            "name": "Ada",
+            "email": "ada@example.com",
+            "body": body,
+            "served": form_token(time.time() - 60),
+        },
+    )
+
+
+@override_settings(
+    COMMENTS_HOLD_FIRST_TIME_ANONYMOUS=False,
+    TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+)
+@pytest.mark.parametrize(
+    "breaks_at",
+    [("insert", '"comments_comment"'), ("insert", '"comments_moderationevent"')],
+    ids=["at-the-comment", "after-the-comment-before-its-log"],
+)
+def test_comment_interrupted_answers_503_and_leaves_no_comment_nor_email(client, breaks_at):
+    from django_tasks_db.models import DBTaskResult
+
+    from comments.models import Comment, ModerationEvent
+
+    poll = make_poll()
+    failure = FailOn(*breaks_at)
+    with connection.execute_wrapper(failure):
+        response = post_comment(client, poll, "Lost in the outage?")
+    assert failure.tripped == 1
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+    assert Comment.objects.count() == 0
+    assert ModerationEvent.objects.count() == 0
+    assert DBTaskResult.objects.count() == 0  # no notification about a comment that isn't
+
+    # The database is back: sending it again stores it once, with its notification.
+    assert post_comment(client, poll, "Lost in the outage?").status_code == 302
+    assert Comment.objects.filter(body="Lost in the outage?").count() == 1
+    assert DBTaskResult.objects.count() == 1

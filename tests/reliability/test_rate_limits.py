@@ -46,3 +46,29 @@ def test_limit_is_per_address_so_another_address_still_votes(client):
     assert client.post(url, {"choice": choice.pk}, REMOTE_ADDR="10.0.0.1").status_code == 429
     client.cookies.clear()
     assert client.post(url, {"choice": choice.pk}, REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+@override_settings(COMMENTS_RATE_LIMIT=2, COMMENTS_HOLD_FIRST_TIME_ANONYMOUS=False)
+def test_comment_flood_gets_429_with_retry_after_and_keeps_only_allowed_comments(client):
+    import time
+
+    from comments.forms import form_token
+    from comments.models import Comment
+
+    poll = make_poll()
+    statuses = []
+    for number in range(4):
+        response = client.post(
+            f"/polls/{poll.slug}/comments/",
+            {
+                "name": "Bot",
+                "email": "bot@example.com",
+                "body": f"Comment number {number}",
+                "served": form_token(time.time() - 60),
+            },
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 429, 429]
+    assert 0 < int(response.headers["Retry-After"]) <= 600
+    assert "Slow down a little" in response.content.decode()
+    assert Comment.objects.count() == 2
