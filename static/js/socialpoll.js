@@ -1,0 +1,76 @@
+/* socialpoll: keep keyboard and screen-reader users oriented after htmx swaps.
+
+   When htmx replaces the part of the page that held the focus (the vote form, a comment
+   form), the browser drops focus to <body> and a keyboard user starts again from the top.
+   After a swap the reader asked for, focus moves to the most useful place in the new
+   content:
+     1. a field marked invalid (the form came back with errors);
+     2. an element marked data-focus-after-swap;
+     3. the first field of a form that a click just opened in place ("Reply");
+     4. if focus was lost: an alert, else the first heading or legend, else the content.
+   Periodic refreshes (live results) never move focus. Messages themselves are announced
+   by the role="status" region they are swapped into. */
+(function () {
+  "use strict";
+
+  var USER_EVENTS = ["click", "submit", "keydown", "keyup", "change"];
+  var handled = typeof WeakSet === "function" ? new WeakSet() : null;
+
+  function visible(el) {
+    return !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length) &&
+      !el.closest("[aria-hidden='true'], [hidden]");
+  }
+
+  function firstField(root) {
+    var fields = root.querySelectorAll(
+      "textarea, select, input:not([type=hidden]):not([type=submit]):not([type=button])"
+    );
+    for (var i = 0; i < fields.length; i++) {
+      if (!fields[i].disabled && fields[i].tabIndex !== -1 && visible(fields[i])) {
+        return fields[i];
+      }
+    }
+    return null;
+  }
+
+  function focusOn(el) {
+    if (!el.matches("a[href], button, input, select, textarea, [tabindex]")) {
+      el.setAttribute("tabindex", "-1");
+    }
+    el.focus();
+  }
+
+  function pick(root, openedByClick, focusLost) {
+    var el = root.querySelector("[aria-invalid='true'], .is-invalid");
+    if (el) return el;
+    el = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
+    if (el) return el;
+    if (openedByClick) {
+      var form = root.matches("form") ? root : root.querySelector("form");
+      if (form && (el = firstField(form))) return el;
+    }
+    if (!focusLost) return null;
+    return root.querySelector("[role=alert]") ||
+      root.querySelector("h1, h2, h3, h4, h5, h6, legend") ||
+      root;
+  }
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig || {};
+    var trigger = config.triggeringEvent;
+    if (!trigger || USER_EVENTS.indexOf(trigger.type) === -1) return;
+    if (handled) {
+      if (handled.has(config)) return;  // out-of-band swaps settle too; act once per request
+    }
+    var root = event.target;
+    if (!(root instanceof Element) || !root.isConnected) return;
+    var active = document.activeElement;
+    var focusLost = !active || active === document.body || !active.isConnected;
+    var openedByClick = trigger.type === "click" && config.verb === "get";
+    var el = pick(root, openedByClick, focusLost);
+    if (el) {
+      if (handled) handled.add(config);
+      focusOn(el);
+    }
+  });
+})();

@@ -1,0 +1,258 @@
+"""Browser-test harness: Debian's Chromium driven by Playwright against Django's live server.
+
+One Chromium per test session, a fresh browser context (cookies, storage) per test. The
+checkers come from the npm registry and live in ``tests/.tools/browser/`` (git-ignored):
+axe-core is injected into pages, the Nu HTML Checker (vnu-jar) runs under Java as a small
+local HTTP service for the whole session so each page costs milliseconds, not a JVM start.
+
+A tool the machine lacks (Chromium, npm, Java) skips the tests that need it, with the
+command that installs it; under CI (``CI=true``) a missing tool fails them instead.
+"""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls tests make to set
+# up data happen while no coroutine is running, so Django's async guard is a false alarm.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path(os.environ.get("SOCIALPOLL_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Not tests/.tools itself: other suites install their own npm packages there, and
+# `npm install --no-save` prunes whatever it did not install in the same prefix.
+TOOLS = Path(__file__).resolve().parent.parent / ".tools" / "browser"
+AXE_JS = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PACKAGES = ["axe-core@4", "vnu-jar"]
+# Generous: a slow CI machine under two database runs must not flake.
+TIMEOUT_MS = 15_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def missing_tool(message: str):
+    """Skip locally (saying how to install the tool); fail under CI, where it must exist."""
+    if in_ci():
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+# --- the browser ------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def browser():
+    if not os.access(CHROMIUM, os.X_OK):
+        missing_tool(
+            f"Chromium is not installed at {CHROMIUM} "
+            "(Debian/Ubuntu: sudo apt-get install chromium; or set SOCIALPOLL_CHROMIUM)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Open browser contexts (each a separate browser profile) on the live server."""
+    contexts = []
+
+    def open_context(**options):
+        options.setdefault("base_url", live_server.url)
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield open_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_context):
+    """A page in a fresh context with JavaScript (and so htmx) on."""
+    return new_context().new_page()
+
+
+@pytest.fixture
+def nojs_page(new_context):
+    """A page in a fresh context with JavaScript off: everything must work by page loads."""
+    return new_context(java_script_enabled=False).new_page()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Users are made per test; the production hasher's deliberate slowness buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _browser_database(django_db_serialized_rollback):
+    """Live-server tests run on a flushed database; bring back what migrations created.
+
+    The live server answers from its own thread (and, on PostgreSQL, its own connection),
+    so tests commit their data. Serialized rollback restores the migration data (the
+    "Trainers" group with its permissions) that the flush after each test removes.
+    """
+
+
+# --- axe-core ---------------------------------------------------------------------------
+def _npm_install() -> None:
+    npm = shutil.which("npm")
+    if npm is None:
+        missing_tool("npm is not installed (Debian/Ubuntu: sudo apt-get install nodejs npm)")
+    TOOLS.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(TOOLS), *PACKAGES],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if result.returncode != 0 or not (AXE_JS.exists() and VNU_JAR.exists()):
+        missing_tool(
+            "could not install axe-core and vnu-jar from the npm registry into "
+            f"{TOOLS} (run: npm install --no-save --prefix {TOOLS} axe-core vnu-jar):\n"
+            + result.stdout[-2000:]
+            + result.stderr[-2000:]
+        )
+
+
+@pytest.fixture(scope="session")
+def checker_packages() -> None:
+    if not (AXE_JS.exists() and VNU_JAR.exists()):
+        _npm_install()
+
+
+@pytest.fixture(scope="session")
+def axe_source(checker_packages) -> Path:
+    return AXE_JS
+
+
+@pytest.fixture
+def a11y_page(new_context, axe_source):
+    """A page whose context may inject axe-core despite the site's strict CSP."""
+    page = new_context(bypass_csp=True).new_page()
+    page.axe_source = axe_source
+    return page
+
+
+def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
+    """Run axe-core on the page as it is now; the violations of the given impacts."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(page.axe_source))
+    results = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ["violations"]});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary),
+            }));
+        }"""
+    )
+    return [v for v in results if v["impact"] in impacts]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    return "\n".join(
+        f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"][:5])
+        for v in violations
+    )
+
+
+# --- the Nu HTML Checker ------------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NuChecker:
+    """The Nu HTML Checker as a local service: POST a document, get its errors."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def errors(self, html: str) -> list[dict]:
+        request = urllib.request.Request(
+            f"{self.url}?out=json&level=error",
+            data=html.encode(),
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            messages = json.load(response)["messages"]
+        return [m for m in messages if m.get("type") in {"error", "non-document-error"}]
+
+
+def describe_html_errors(errors: list[dict]) -> str:
+    return "\n".join(
+        f"line {e.get('lastLine')}: {e.get('message')}  «{e.get('extract', '').strip()}»"
+        for e in errors
+    )
+
+
+@pytest.fixture(scope="session")
+def nu_checker(checker_packages) -> Iterator[NuChecker]:
+    java = shutil.which("java")
+    if java is None:
+        missing_tool(
+            "Java is not installed; the Nu HTML Checker needs it "
+            "(Debian/Ubuntu: sudo apt-get install default-jre-headless)"
+        )
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            java,
+            "-Dnu.validator.servlet.bind-address=127.0.0.1",
+            "-cp",
+            str(VNU_JAR),
+            "nu.validator.servlet.Main",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=5).close()
+                break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the Nu HTML Checker did not start ({VNU_JAR})", pytrace=False)
+                time.sleep(0.25)
+        yield NuChecker(url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
