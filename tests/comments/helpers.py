@@ -130,3 +130,72 @@ def unsafe_markup(html: str) -> list[str]:
                 if match and match.group(1) not in _SAFE_SCHEMES:
                     problems.append(f"<{element.tag} {name}={value!r}>")
     return problems
+
+
+def build_thread(poll, size: int, *, seed: int = 1, max_depth: int = 5) -> list[Comment]:
+    """A realistic thread of `size` comments at mixed depths, written in bulk: mostly
+    approved, with held (pending), spam and removed ones, some removed ones keeping
+    approved replies (tombstones)."""
+    import random
+
+    from polls.markup import render_markdown
+
+    rng = random.Random(seed)
+    body = "I think *social* learning is learning **with** others: https://example.com/x"
+    body_html = render_markdown(body)
+    specs: list[tuple[int | None, int, str]] = []  # (parent index, depth, status)
+    open_parents: list[int] = []
+    for index in range(size):
+        if not open_parents or rng.random() < 0.3:
+            parent, depth = None, 0
+        else:
+            parent = rng.choice(open_parents)
+            depth = specs[parent][1] + 1
+        roll = rng.random()
+        status = (
+            Comment.Status.PENDING
+            if roll < 0.08
+            else Comment.Status.REMOVED
+            if roll < 0.14
+            else Comment.Status.SPAM
+            if roll < 0.18
+            else Comment.Status.APPROVED
+        )
+        if index == 0:
+            status = Comment.Status.REMOVED  # with an approved reply next: a tombstone
+        if index == 1:
+            parent, depth, status = 0, 1, Comment.Status.APPROVED
+        if index == 2:
+            status = Comment.Status.PENDING
+        specs.append((parent, depth, status))
+        if depth + 1 < max_depth:
+            open_parents.append(index)
+    paths: list[str] = []
+    next_position: dict[int | None, int] = {}
+    for parent, _depth, _status in specs:
+        position = next_position.get(parent, 0) + 1
+        next_position[parent] = position
+        paths.append((paths[parent] if parent is not None else "") + f"{position:06d}")
+    created: list[Comment | None] = [None] * size
+    for layer in range(max_depth):
+        batch = []
+        for index, (parent, depth, status) in enumerate(specs):
+            if depth != layer:
+                continue
+            comment = Comment(
+                poll=poll,
+                parent=created[parent] if parent is not None else None,
+                in_reply_to=created[parent] if parent is not None else None,
+                path=paths[index],
+                depth=depth,
+                name=f"Person {index}",
+                email=f"person{index}@example.com",
+                body=body,
+                body_html=body_html,
+                status=status,
+            )
+            batch.append((index, comment))
+        Comment.objects.bulk_create([c for _, c in batch], batch_size=500)
+        for index, comment in batch:
+            created[index] = comment
+    return created

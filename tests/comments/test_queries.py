@@ -1,0 +1,70 @@
+"""The poll page costs the same few queries whatever the size of its thread."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from comments.models import Comment
+from tests.comments.helpers import article_ids, build_thread
+from tests.factories import make_poll
+
+PAGE_QUERY_BUDGET = 8
+
+
+def queries_for(client, poll) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(poll.get_absolute_url())
+    assert response.status_code == 200
+    return len(captured)
+
+
+@pytest.fixture
+def threads(trainer):
+    small, big = make_poll(author=trainer), make_poll(author=trainer)
+    build_thread(small, 10)
+    build_thread(big, 1000)
+    statuses = set(Comment.objects.filter(poll=big).values_list("status", flat=True))
+    assert statuses == {"approved", "pending", "removed", "spam"}
+    return small, big
+
+
+@pytest.mark.parametrize("reader_kind", ["anonymous", "moderator"])
+def test_poll_page_queries_are_the_same_for_10_and_1000_comments(
+    client, moderator, threads, reader_kind
+):
+    if reader_kind == "moderator":
+        client.force_login(moderator)
+    small, big = threads
+    queries_for(client, small)  # warm-up: session and per-process lookups
+    assert queries_for(client, big) == queries_for(client, small)
+
+
+@pytest.mark.parametrize("reader_kind", ["anonymous", "moderator"])
+def test_poll_page_with_a_1000_comment_thread_stays_within_budget(
+    client, moderator, threads, reader_kind, django_assert_max_num_queries
+):
+    if reader_kind == "moderator":
+        client.force_login(moderator)
+    _small, big = threads
+    cache.clear()
+    with django_assert_max_num_queries(PAGE_QUERY_BUDGET):
+        response = client.get(big.get_absolute_url())
+    html = response.content.decode()
+    assert len(article_ids(html)) > 50  # 50 top-level subtrees with their replies
+    assert "This comment was removed." in html
+
+
+def test_moderator_sees_how_many_comments_await_moderation(client, moderator, threads):
+    _small, big = threads
+    client.force_login(moderator)
+    pending = Comment.objects.filter(poll=big, status="pending").count()
+    html = client.get(big.get_absolute_url()).content.decode()
+    assert f"{pending} comments awaiting moderation" in html
+
+
+def test_readers_do_not_see_the_moderation_count(client, reader, threads):
+    _small, big = threads
+    client.force_login(reader)
+    assert "awaiting moderation" not in client.get(big.get_absolute_url()).content.decode()
