@@ -79,6 +79,10 @@ class Poll(models.Model):
     ballot_count = models.PositiveIntegerField(
         "votes", default=0, editable=False, help_text="Kept equal to the ballots."
     )
+    # Bumped by every write that changes what the results show (a vote, an edited choice,
+    # a repaired counter); cached result fragments are keyed on it, so they never go stale
+    # and every app server agrees without a shared cache.
+    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -92,13 +96,16 @@ class Poll(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(max_choices__gte=1), name="poll_max_choices_positive"
+                condition=Q(max_choices__gte=1),
+                name="poll_max_choices_positive",
+                violation_error_message="A voter must be able to tick at least one choice.",
             ),
             models.CheckConstraint(
                 condition=Q(closes_at__isnull=True)
                 | Q(opens_at__isnull=True)
                 | Q(closes_at__gt=models.F("opens_at")),
                 name="poll_closes_after_opening",
+                violation_error_message="The poll must close after it opens.",
             ),
         ]
 
@@ -143,6 +150,17 @@ class Poll(models.Model):
     def choice_limit(self) -> int:
         return self.max_choices if self.multiple else 1
 
+    @property
+    def state(self) -> str:
+        """One word for lists and badges: draft, scheduled, open or closed."""
+        if not self.is_published:
+            return "draft"
+        if self.has_closed:
+            return "closed"
+        if not self.has_opened:
+            return "scheduled"
+        return "open"
+
     def is_managed_by(self, user) -> bool:
         """The poll's author, or staff with the change permission, may manage it."""
         if not user.is_authenticated:
@@ -152,6 +170,10 @@ class Poll(models.Model):
         if user.pk == self.author_id:
             return user.has_perm("polls.change_poll")
         return user.is_staff and user.has_perm("polls.change_poll")
+
+    def results_always_visible_to(self, user) -> bool:
+        """The trainer who manages the poll and staff see results whatever the rule says."""
+        return user.is_authenticated and (user.is_staff or self.is_managed_by(user))
 
 
 class Choice(models.Model):
@@ -204,7 +226,7 @@ class Ballot(models.Model):
 
 def results_visible(*, poll: Poll, user, has_voted: bool) -> bool:
     """Whether this reader may see the results now, by the poll's visibility rule."""
-    if poll.is_managed_by(user):
+    if poll.results_always_visible_to(user):
         return True
     rule = poll.results_visibility
     if rule == Poll.ResultsVisibility.ALWAYS:
