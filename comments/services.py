@@ -4,13 +4,17 @@ Views, the admin, commands and the demo loader all come through here, so the pol
 moderation log, the tree rules and the notifications hold everywhere.
 """
 
+import random
 import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
+from functools import partial, wraps
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,6 +31,8 @@ from polls.markup import render_markdown
 from polls.models import Poll
 
 _LINK = re.compile(r"<a\s", re.I)
+_LOCK_RETRIES = 40
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,36 @@ def comment_reply_parent(*, target: Comment) -> Comment:
     return target
 
 
+def _retry_when_locked(operation: Callable[[], T]) -> T:
+    """Run `operation`, again after a short random pause if SQLite reports a lock.
+
+    PostgreSQL waits on row locks by itself. SQLite waits for its busy timeout, but can
+    still give up under a burst of writers (and a shared-cache database, as the test
+    runner uses, never waits at all); nothing was written then, so trying again is safe.
+    """
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return operation()
+        except OperationalError as error:
+            if (
+                "locked" not in str(error)
+                or connection.in_atomic_block
+                or attempt == _LOCK_RETRIES - 1
+            ):
+                raise
+            time.sleep(random.uniform(0.005, min(0.25, 0.01 * 2**attempt)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retried_when_locked(function: Callable[..., T]) -> Callable[..., T]:
+    @wraps(function)
+    def wrapper(*args, **kwargs) -> T:
+        return _retry_when_locked(partial(function, *args, **kwargs))
+
+    return wrapper
+
+
+@_retried_when_locked
 def comment_post(
     *,
     poll: Poll,
