@@ -1,0 +1,167 @@
+"""Every string of the Big List of Naughty Strings through every public form field.
+
+For each field: no response is a 5xx, and whatever the site accepted comes back on the page
+byte-for-byte, HTML-escaped (forms trim surrounding whitespace, as Django's CharField
+does, so "byte-for-byte" is of the trimmed string). All 485 strings are sent, one request
+per string and field (a field that takes one value cannot batch them honestly).
+"""
+
+import time
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+
+from comments.forms import form_token
+from comments.models import Comment
+from polls.models import Ballot
+from tests.factories import make_poll
+
+pytestmark = pytest.mark.django_db
+
+PER_POLL = 40  # keeps each poll's discussion on one page while checking
+
+
+@pytest.fixture
+def open_limits(settings):
+    settings.POLLS_VOTE_RATE_LIMIT = 100_000
+    settings.COMMENTS_RATE_LIMIT = 100_000
+    settings.COMMENTS_HOLD_FIRST_TIME_ANONYMOUS = False
+    settings.COMMENTS_MAX_LINKS = 1000
+    settings.COMMENTS_MODERATION_WORDS = []
+    settings.COMMENTS_DISALLOWED_WORDS = []
+
+
+def chunks(strings: list[str], size: int):
+    for start in range(0, len(strings), size):
+        yield strings[start : start + size]
+
+
+def test_vote_choice_field(blns, open_limits):
+    poll = make_poll()
+    choice_ids = set(poll.choices.values_list("pk", flat=True))
+    problems = []
+    for text in blns:
+        # A new browser each time, so "already voted" never hides what the string did.
+        client = Client(raise_request_exception=False)
+        response = client.post(f"/polls/{poll.slug}/vote/", {"choice": text})
+        expected = 302 if _int_or_none(text) in choice_ids else 400
+        if response.status_code != expected:
+            problems.append(f"{text!r}: {response.status_code}, expected {expected}")
+    assert not problems, "\n".join(problems)
+    poll.refresh_from_db()
+    assert poll.ballot_count == Ballot.objects.filter(poll=poll).count()
+
+
+def _int_or_none(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def test_login_username_and_password(blns, client, reader):
+    problems = []
+    for text in blns:
+        response = client.post("/accounts/login/", {"username": text, "password": text})
+        if response.status_code != 200:
+            problems.append(f"{text!r}: {response.status_code}")
+            continue
+        html = response.content.decode()
+        if text and f'value="{escape(text)}"' not in html:
+            problems.append(f"{text!r}: username not shown back escaped")
+        if "Log out" in html:
+            problems.append(f"{text!r}: logged in!")
+    assert not problems, "\n".join(problems)
+
+
+def post_comment(client, poll, **fields):
+    data = {
+        "name": "Ada",
+        "email": "ada@example.com",
+        "website": "",
+        "body": "A plain comment.",
+        "served": form_token(time.time() - 60),
+        "homepage": "",
+    }
+    data.update(fields)
+    return client.post(f"/polls/{poll.slug}/comments/", data)
+
+
+def comment_from(response) -> Comment:
+    """The comment a successful post redirected to (its #comment-<pk> anchor)."""
+    anchor = response.headers["Location"].rsplit("#comment-", 1)
+    assert len(anchor) == 2, response.headers["Location"]
+    return Comment.objects.get(pk=int(anchor[1]))
+
+
+def test_comment_name_and_body(blns, client, open_limits):
+    problems = []
+    for batch in chunks(blns, PER_POLL):
+        poll = make_poll()
+        accepted = []
+        for text in batch:
+            response = post_comment(client, poll, name=text, body=text)
+            if response.status_code not in (302, 400):
+                problems.append(f"{text!r}: {response.status_code}")
+            elif response.status_code == 302:
+                accepted.append((text, comment_from(response)))
+        html = client.get(poll.get_absolute_url()).content.decode()
+        for text, comment in accepted:
+            if (comment.name, comment.body) != (text.strip(), text.strip()):
+                problems.append(f"{text!r}: stored as {comment.name!r} / {comment.body!r}")
+            elif f"{escape(comment.name)}</" not in html:
+                problems.append(f"{text!r}: name not shown back escaped")
+            elif f'id="comment-{comment.pk}"' not in html:
+                problems.append(f"{text!r}: comment missing from the page")
+    assert not problems, "\n".join(problems)
+
+
+def test_comment_email_is_accepted_safely_and_never_shown(blns, client, open_limits):
+    problems = []
+    accepted_count = 0
+    for batch in chunks(blns, PER_POLL):
+        poll = make_poll()
+        accepted = []
+        for number, text in enumerate(batch):
+            response = post_comment(client, poll, email=text, body=f"Email test {number}")
+            if response.status_code not in (302, 400):
+                problems.append(f"{text!r}: {response.status_code}")
+            elif response.status_code == 302:
+                accepted.append((number, text))
+        html = client.get(poll.get_absolute_url()).content.decode()
+        for number, text in accepted:
+            accepted_count += 1
+            comment = Comment.objects.get(poll=poll, body=f"Email test {number}")
+            if f'id="comment-{comment.pk}"' not in html:
+                problems.append(f"{text!r}: comment missing from the page")
+            if escape(comment.email) in html:
+                problems.append(f"{text!r}: the private email is on the page")
+    assert not problems, "\n".join(problems)
+    assert accepted_count < len(blns) / 2, "the email field accepts nearly anything"
+
+
+def test_comment_website(blns, client, open_limits):
+    problems = []
+    for batch in chunks(blns, PER_POLL):
+        poll = make_poll()
+        accepted = []
+        for number, text in enumerate(batch):
+            response = post_comment(
+                client, poll, name=f"Site tester {number}", website=text, body=f"Site {number}"
+            )
+            if response.status_code not in (302, 400):
+                problems.append(f"{text!r}: {response.status_code}")
+            elif response.status_code == 302:
+                accepted.append((number, text))
+        html = client.get(poll.get_absolute_url()).content.decode()
+        for number, text in accepted:
+            comment = Comment.objects.get(poll=poll, name=f"Site tester {number}")
+            if not comment.website:
+                continue  # blank after trimming: no link
+            if not comment.website.startswith(("http://", "https://")):
+                problems.append(f"{text!r}: stored as a non-web link {comment.website!r}")
+            link = f'<a href="{escape(comment.website)}" rel="nofollow ugc">'
+            if link not in html:
+                problems.append(f"{text!r}: link not shown back escaped")
+    assert not problems, "\n".join(problems)
