@@ -82,7 +82,7 @@ def _poll_context(
         "choices": choices,
         "voted_ids": voted_ids,
         "voted_choices": [choice for choice in choices if choice.pk in voted_ids],
-        "selected_ids": {int(s) for s in selected if str(s).isdigit()},
+        "selected_ids": {int(s) for s in selected if str(s).isascii() and str(s).isdigit()},
         "has_voted": has_voted,
         "can_vote": can_vote,
         "needs_login": needs_login and poll.is_open,
