@@ -168,15 +168,19 @@ def make_voters(count: int, choice_ids: list[int], rng_seed: int = 7) -> list[tu
     import random
 
     from django.conf import settings
-    from django.core import signing
+    from django.http import HttpResponse
 
-    from polls import voters as voters_module
+    from polls.voters import Voter, remember_voter
 
-    signer = signing.get_cookie_signer(salt=settings.POLLS_VOTER_COOKIE + voters_module._SALT)
     rng = random.Random(rng_seed)
     result = []
     for _ in range(count):
-        voter = signer.sign(secrets.token_urlsafe(24))
+        # The cookie exactly as the site sets it for a new anonymous voter.
+        response = remember_voter(
+            HttpResponse(),
+            Voter(key="", anonymous_id=secrets.token_urlsafe(24), is_new=True),
+        )
+        voter = response.cookies[settings.POLLS_VOTER_COOKIE].value
         csrf = secrets.token_hex(16)  # 32 characters from Django's CSRF alphabet
         cookie = f"{settings.CSRF_COOKIE_NAME}={csrf}; {settings.POLLS_VOTER_COOKIE}={voter}"
         body = urllib.parse.urlencode(
