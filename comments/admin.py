@@ -1,6 +1,7 @@
 """The moderation queue: pending comments first, their reasons, bulk actions via services."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.text import Truncator
 
@@ -93,6 +94,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     inlines = [ModerationEventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_reports=Count("reports"))

