@@ -1,11 +1,17 @@
 from django.core.management import call_command
 
+from comments.models import Comment
 from polls.demo import DEMO_SLUG
 from polls.models import Ballot, Choice, Poll
 
 
 def counts():
-    return (Poll.objects.count(), Choice.objects.count(), Ballot.objects.count())
+    return (
+        Poll.objects.count(),
+        Choice.objects.count(),
+        Ballot.objects.count(),
+        Comment.objects.count(),
+    )
 
 
 def test_demo_loader_creates_the_social_learning_poll(db):
@@ -33,4 +39,18 @@ def test_demo_loader_refuses_known_passwords_in_production(db, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="known passwords"):
         call_command("load_demo")
-    assert counts() == (0, 0, 0)
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_demo_discussion_has_the_seed_shape(client, db):
+    call_command("load_demo", force=True)
+    poll = Poll.objects.get(slug=DEMO_SLUG)
+    comments = Comment.objects.filter(poll=poll, status=Comment.Status.APPROVED)
+    top_level = comments.filter(parent=None)
+    assert top_level.count() >= 5
+    assert comments.filter(user=poll.author).exists()  # the poll's author answers
+    assert comments.filter(depth=2).exists()  # a reply to a reply
+    html = client.get(poll.get_absolute_url()).content.decode()
+    assert '<span class="comment-number">1.</span>' in html
+    assert ">Author</span>" in html
+    assert "<ol>" in html and 'rel="nofollow ugc noopener"' in html  # a list and a link
