@@ -133,6 +133,9 @@ class CommentAdmin(admin.ModelAdmin):
     def remove_selected(self, request, queryset) -> None:
         self._each(request, queryset, services.comment_remove, "removed")
 
+    def save_model(self, request, obj: Comment, form, change: bool) -> None:
+        services.comment_update(comment=obj, actor=request.user)
+
     # Deleting never cascades through replies: one that has replies becomes a tombstone.
     def delete_model(self, request, obj: Comment) -> None:
         if not services.comment_delete(comment=obj, actor=request.user):

@@ -4,6 +4,7 @@ Views, the admin, commands and the demo loader all come through here, so the pol
 moderation log, the tree rules and the notifications hold everywhere.
 """
 
+import ipaddress
 import random
 import re
 import time
@@ -81,6 +82,13 @@ def comment_policy_check(
     return PolicyVerdict(Comment.Status.APPROVED)
 
 
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def _next_path(*, poll: Poll, parent: Comment | None) -> str:
     siblings = Comment.objects.filter(poll=poll, parent=parent)
     last = siblings.aggregate(last=Max("path"))["last"]
@@ -130,7 +138,7 @@ def comment_insert(
                     notify=notify,
                     status=status,
                     held_reasons=reasons or [],
-                    ip_address=ip_address or None,
+                    ip_address=_valid_ip(ip_address),
                     user_agent=user_agent[:300],
                     approved_at=timezone.now() if status == Comment.Status.APPROVED else None,
                 )
@@ -356,6 +364,21 @@ def comment_report(*, comment: Comment, reporter_key: str, reason: str = "") -> 
             reasons = [*held.held_reasons, f"Reported by {count} readers"]
             Comment.objects.filter(pk=held.pk).update(held_reasons=reasons)
     return report
+
+
+def comment_update(*, comment: Comment, actor=None) -> Comment:
+    """Save a moderator's edit (name, text, website...) and drop the cached thread."""
+    with transaction.atomic():
+        comment.save()
+        ModerationEvent.objects.create(
+            comment=comment,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            from_status=comment.status,
+            to_status=comment.status,
+            note="Edited by a moderator",
+        )
+    thread_cache.invalidate(poll_id=comment.poll_id)
+    return comment
 
 
 def comment_unsubscribe(*, comment: Comment) -> int:

@@ -16,7 +16,6 @@ from comments.forms import CommentForm
 from comments.models import Comment
 from comments.thread import page_of_comment
 from polls.models import Poll
-from polls.views import poll_detail
 from polls.voters import remember_voter, voter_for_request
 from socialpoll.ratelimit import client_ip, ratelimit_hit
 
@@ -79,7 +78,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
                 body=data["body"],
                 reply_to=data.get("reply_to"),
                 notify=data.get("notify", False),
-                ip_address=client_ip(request) if client_ip(request) != "unknown" else None,
+                ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", ""),
             )
         except ValidationError as error:
@@ -94,13 +93,12 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         page = page_of_comment(comment=target)
     if request.htmx:
         return HttpResponse(discussion_html(request, poll, bound_form=form, page=page))
+    # Without JavaScript: the thread and the form, with the person's text and the errors.
     request.comments_bound_form = form
     if page:
         request.GET = request.GET.copy()
         request.GET["cpage"] = str(page)
-    response = poll_detail(request, slug)
-    response.status_code = 400
-    return response
+    return render(request, "comments/comment_error_page.html", {"poll": poll}, status=400)
 
 
 def _after_post(

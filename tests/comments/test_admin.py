@@ -138,3 +138,26 @@ def test_deleting_a_poll_deletes_its_thread(poll):
     add(poll, parent=parent)
     poll.delete()
     assert not Comment.objects.exists()
+
+
+def test_moderator_edit_shows_on_the_page_at_once(admin_client, poll):
+    comment = add(poll, name="Bea", body="Original text")
+    assert "Original text" in admin_client.get(poll.get_absolute_url()).content.decode()
+    response = admin_client.post(
+        f"{CHANGELIST}{comment.pk}/change/",
+        {
+            "name": "Bea",
+            "email": "",
+            "website": "",
+            "body": "Edited text",
+            "moderation_log-TOTAL_FORMS": "1",
+            "moderation_log-INITIAL_FORMS": "1",
+            "moderation_log-MIN_NUM_FORMS": "0",
+            "moderation_log-MAX_NUM_FORMS": "1000",
+            "moderation_log-0-id": str(comment.moderation_log.get().pk),
+            "moderation_log-0-comment": str(comment.pk),
+        },
+    )
+    assert response.status_code == 302
+    html = admin_client.get(poll.get_absolute_url()).content.decode()
+    assert "Edited text" in html and "Original text" not in html

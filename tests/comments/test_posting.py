@@ -217,3 +217,10 @@ def test_comment_body_keeps_paragraphs_lists_and_clickable_links(client, poll):
     html = page(client, poll)
     assert "<ol>\n<li>One</li>" in html
     assert '<a href="https://example.com/x" rel="nofollow ugc noopener">' in html
+
+
+def test_spoofed_forwarded_address_is_not_stored_as_an_ip(client, poll, settings):
+    settings.RATELIMIT_TRUST_X_FORWARDED_FOR = True
+    response = client.post(post_url(poll), form_data(), HTTP_X_FORWARDED_FOR="not-an-ip, 10.0.0.1")
+    assert response.status_code == 302
+    assert Comment.objects.get().ip_address is None
