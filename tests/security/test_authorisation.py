@@ -21,6 +21,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 
+from comments.services import comment_insert
+from comments.views import unsubscribe_token
 from polls.models import Poll
 from tests.factories import make_poll
 from tests.security.urls import all_routes, example_path
@@ -36,11 +38,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     # --- public pages --------------------------------------------------------------
     "polls:list": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
     "polls:detail": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    # A draft is seen by its author and by those who may change any poll, by nobody else.
     "polls:detail [draft]": (
         "draft",
         {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
-    # An empty vote is refused (400); a draft takes no votes from anyone.
+    # An empty vote is refused (400); a draft takes no votes, even from its author (403).
     "polls:vote": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
     "polls:vote [draft]": (
         "draft",
@@ -55,6 +58,78 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
     "health": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    # --- trainer pages: anonymous is sent to log in, accounts without the right get 403 ---
+    "polls:create": ("-", {"GET": "302 403 200 200 403 200", "POST": "302 403 400 400 403 400"}),
+    "polls:mine": ("-", {"GET": "302 403 200 200 403 200", "POST": "302 403 405 405 403 405"}),
+    "polls:edit": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 400 403 403 400"}),
+    "polls:edit [draft]": (
+        "draft",
+        {"GET": "302 403 200 403 403 200", "POST": "302 403 400 403 403 400"},
+    ),
+    "polls:close": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # Results export: the poll's trainer and staff (polls/models.py results_always_visible_to
+    # says staff see results whatever the rule, so a comments moderator may export too).
+    "polls:export": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:export [draft]": (
+        "draft",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # --- discussion ----------------------------------------------------------------
+    "comments:post": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
+    "comments:post [draft]": (
+        "draft",
+        {"GET": "405 405 405 405 405 405", "POST": "404 404 404 404 404 404"},
+    ),
+    # Feeds answer any method (Django's Feed view); CSRF still guards a POST.
+    "comments:feed_rss": (
+        "pub",
+        {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"},
+    ),
+    "comments:feed_rss [draft]": (
+        "draft",
+        {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
+    ),
+    "comments:feed_atom": (
+        "pub",
+        {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"},
+    ),
+    "comments:feed_atom [draft]": (
+        "draft",
+        {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
+    ),
+    "comments:permalink": (
+        "comment",
+        {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:permalink [on draft]": (
+        "draft-comment",
+        {"GET": "404 404 404 404 404 404", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:reply_form": (
+        "comment",
+        {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"},
+    ),
+    # Any reader may report a comment (once); the report itself is the POST.
+    "comments:report": (
+        "comment",
+        {"GET": "200 200 200 200 200 200", "POST": "302 302 302 302 302 302"},
+    ),
+    "comments:report [pending]": (
+        "pending-comment",
+        {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
+    ),
+    # The signed token is the authority (one click from an email), not the account.
+    "comments:unsubscribe": (
+        "token",
+        {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"},
+    ),
+    "comments:unsubscribe [forged]": (
+        "forged-token",
+        {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
+    ),
     # --- accounts ------------------------------------------------------------------
     "login": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
     "logout": ("-", {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"}),
@@ -79,7 +154,7 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "-",
         {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     ),
-    # --- admin: representative rows (the rest by the rule below) -------------------
+    # --- admin: representative rows (every other admin URL by the rule below) -------
     "admin:login": ("-", {"GET": "200 200 200 200 302 302", "POST": "200 200 200 200 200 200"}),
     "admin:index": ("-", {"GET": "302 302 302 302 200 200", "POST": "302 302 302 302 200 200"}),
     "admin:auth_user_changelist": (
@@ -88,6 +163,27 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "admin:auth_user_change": (
         "user",
+        {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
+    ),
+    # The moderator works the comment queue but has no rights on polls or ballots.
+    "admin:comments_comment_changelist": (
+        "-",
+        {"GET": "302 302 302 302 200 200", "POST": "302 302 302 302 200 200"},
+    ),
+    "admin:comments_comment_change": (
+        "comment",
+        {"GET": "302 302 302 302 200 200", "POST": "302 302 302 302 200 200"},
+    ),
+    "admin:polls_poll_changelist": (
+        "-",
+        {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
+    ),
+    "admin:polls_poll_change": (
+        "pub",
+        {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
+    ),
+    "admin:polls_ballot_changelist": (
+        "-",
         {"GET": "302 302 302 302 403 200", "POST": "302 302 302 302 403 200"},
     ),
 }
@@ -113,11 +209,19 @@ def world(trainer, other_trainer, reader, moderator, superuser) -> World:
         "moderator": moderator,
         "superuser": superuser,
     }
+    shown = comment_insert(poll=published, parent=None, name="Ada", body="Hi", status="approved")
+    held = comment_insert(poll=published, parent=None, name="Bo", body="Hm", status="pending")
+    on_draft = comment_insert(poll=draft, parent=None, name="Cy", body="Yo", status="approved")
     objects = {
         "-": {},
-        "pub": {"slug": published.slug},
+        "pub": {"slug": published.slug, "object_id": str(published.pk)},
         "draft": {"slug": draft.slug},
         "user": {"object_id": str(reader.pk), "id": str(reader.pk)},
+        "comment": {"pk": str(shown.pk), "object_id": str(shown.pk)},
+        "pending-comment": {"pk": str(held.pk)},
+        "draft-comment": {"pk": str(on_draft.pk)},
+        "token": {"token": unsubscribe_token(shown)},
+        "forged-token": {"token": unsubscribe_token(shown)[:-2] + "xx"},
     }
     return World(users=users, objects=objects)
 
