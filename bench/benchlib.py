@@ -1,7 +1,6 @@
 """Helpers shared by the benchmark scripts; imported from both virtualenvs (Django 5.2 in each)."""
 
 import os
-import statistics
 import time
 from urllib.parse import urlsplit
 
@@ -57,41 +56,92 @@ def pg_available(url: str) -> bool:
     return True
 
 
-def measure_page(client, url: str, *, before=None, budget_s: float = 2.0) -> dict:
-    """Median time of GET url over at least 3 and at most 15 renders (after one warm-up),
-    and the SQL queries of one render. `before` runs ahead of every render, untimed
-    (e.g. clearing the cache to measure a cold page)."""
+class Mode:
+    """One way of rendering a page: the URL, untimed preparation, settings to apply."""
+
+    def __init__(self, url: str, *, prepare=None, settings: dict | None = None, count=None):
+        self.url = url
+        self.prepare = prepare or (lambda: None)
+        self.settings = settings or {}
+        self.count = count or (lambda body: {})
+
+
+def serve(modes) -> None:
+    """Answer the orchestrator's commands on stdin, one JSON line each on stdout:
+
+        queries <n> <mode>   render once (after one warm-up) counting SQL queries
+        time <n> <mode>      render once, timed (preparation untimed)
+        quit
+
+    `modes(n, mode)` returns a Mode. Running both sides as servers lets the orchestrator
+    interleave their renders, so a burst of load on the shared machine hits both alike."""
+    import json
+    import sys
+
     from django.db import connection
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
-    if before:
-        before()
-    response = client.get(url)
-    if response.status_code != 200:
-        raise RuntimeError(f"GET {url} answered {response.status_code}")
-    if before:
-        before()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    # Read the log now: the next request's request_started signal empties it.
-    queries = [query["sql"] for query in captured.captured_queries]
-    body = response.content.decode()
-    timings: list[float] = []
-    started = time.perf_counter()
-    while len(timings) < 3 or (len(timings) < 15 and time.perf_counter() - started < budget_s):
-        if before:
-            before()
-        t0 = time.perf_counter()
-        client.get(url)
-        timings.append((time.perf_counter() - t0) * 1000)
-    return {
-        "queries": len(queries),
-        "sql": queries,
-        "median_ms": statistics.median(timings),
-        "runs": len(timings),
-        "bytes": len(body),
-        "body": body,
-    }
+    client = Client()
+    print("READY", flush=True)
+    for line in sys.stdin:
+        parts = line.split()
+        if not parts or parts[0] == "quit":
+            break
+        command, n, name = parts[0], int(parts[1]), parts[2]
+        mode = modes(n, name)
+        with override_settings(**mode.settings):
+            if command == "queries":
+                mode.prepare()
+                warm = client.get(mode.url)
+                if warm.status_code != 200:
+                    raise RuntimeError(f"GET {mode.url} answered {warm.status_code}")
+                mode.prepare()
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(mode.url)
+                # Read the log now: the next request's request_started signal empties it.
+                sql = [query["sql"] for query in captured.captured_queries]
+                body = response.content.decode()
+                result = {"queries": len(sql), "sql": sql, "bytes": len(body)}
+                result.update(mode.count(body))
+            else:
+                mode.prepare()
+                started = time.perf_counter()
+                client.get(mode.url)
+                result = {"ms": (time.perf_counter() - started) * 1000}
+        print(json.dumps(result), flush=True)
+
+
+class Side:
+    """A benchmark side running as a child process that speaks the serve() protocol."""
+
+    def __init__(self, cmd: list[str], cwd: str):
+        import subprocess
+
+        self.cmd = cmd
+        self.process = subprocess.Popen(
+            cmd, cwd=cwd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        for line in self.process.stdout:
+            if line.strip() == "READY":
+                return
+        raise RuntimeError(f"benchmark side did not start: {' '.join(cmd)}")
+
+    def ask(self, command: str, n: int, mode: str) -> dict:
+        import json
+
+        self.process.stdin.write(f"{command} {n} {mode}\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"benchmark side died: {' '.join(self.cmd)}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.stdin.write("quit\n")
+            self.process.stdin.flush()
+        self.process.wait(timeout=120)
 
 
 def env_flag(name: str) -> bool:

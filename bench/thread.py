@@ -21,11 +21,12 @@ database is dropped and created by each side and dropped at the end.
 """
 
 import argparse
-import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 import venv
 from pathlib import Path
 
@@ -40,9 +41,11 @@ XTD_REQUIREMENTS = [
     "psycopg2-binary>=2.9,<3",
 ]
 MAX_DEPTH = 3
-BIG = 10**9
+BIG = 10**9  # COMMENTS_PER_PAGE that puts a whole thread on one page
 
-sys.path.insert(0, str(BENCH))
+# bench/http.py would shadow the standard library's http: bench/ goes last on the path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+sys.path.append(str(BENCH))
 
 import benchlib  # noqa: E402
 import seed  # noqa: E402
@@ -72,7 +75,6 @@ def socialpoll_side(args) -> None:
     os.environ.pop("REDIS_URL", None)  # process-local cache, as in development
     os.environ.pop("DJANGO_DEBUG", None)
     if args.db == "postgresql":
-        benchlib.pg_recreate(args.pg_url)
         os.environ["DATABASE_URL"] = args.pg_url
     else:
         os.environ.pop("DATABASE_URL", None)
@@ -88,65 +90,77 @@ def socialpoll_side(args) -> None:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
+    from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.core.management import call_command
-    from django.test import Client, override_settings
 
     call_command("migrate", verbosity=0)
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     users = User.objects.bulk_create(
         User(username=f"member{i}", email=f"member{i}@example.com", password="!")
         for i in range(threadspec.USER_POOL)
     )
     author = User.objects.create(username="trainer", password="!")
+    urls = {}
     for n in [int(x) for x in args.ns.split(",")]:
         poll = seed.seed_socialpoll(
             n, author=author, users=users, seed=args.seed, max_depth=args.max_depth
         )
-        url = poll.get_absolute_url()
-        client = Client()
-        with override_settings(COMMENTS_PER_PAGE=BIG):
-            whole = benchlib.measure_page(client, url, before=cache.clear, budget_s=args.budget)
-        page1 = benchlib.measure_page(client, url, before=cache.clear, budget_s=args.budget)
-        cached = benchlib.measure_page(client, url, budget_s=args.budget)
-        body = whole.pop("body")
-        out = {
-            "side": "socialpoll",
-            "db": args.db,
-            "n": n,
-            "shown": body.count('id="comment-'),
-            "tombstones": body.count('class="comment-tombstone')
-            + body.count("comment is hidden while")
-            + body.count("This comment was removed."),
-            "queries": whole["queries"],
-            "median_ms": whole["median_ms"],
-            "runs": whole["runs"],
-            "bytes": whole["bytes"],
-            "page1_queries": page1["queries"],
-            "page1_ms": page1["median_ms"],
-            "page1_shown": page1["body"].count('id="comment-'),
-            "cached_queries": cached["queries"],
-            "cached_ms": cached["median_ms"],
-        }
-        if args.show_sql:
-            out["sql"] = whole["sql"]
-        print(json.dumps(out), flush=True)
-    if args.db == "postgresql":
-        from django.db import connection
+        urls[n] = poll.get_absolute_url()
 
-        connection.close()
-        benchlib.pg_drop(args.pg_url)
+    def count(body: str) -> dict:
+        return {
+            "shown": body.count('id="comment-'),
+            "tombstones": body.count('class="comment-tombstone-text"'),
+        }
+
+    def modes(n: int, mode: str) -> benchlib.Mode:
+        if mode == "whole":  # the entire thread on one page, rendered from the database
+            return benchlib.Mode(
+                urls[n], prepare=cache.clear, settings={"COMMENTS_PER_PAGE": BIG}, count=count
+            )
+        if mode == "page1":  # the first page as shipped, rendered from the database
+            return benchlib.Mode(urls[n], prepare=cache.clear, count=count)
+        # The first page as shipped, thread from the cache: one untimed render fills it.
+        client = Client()
+        return benchlib.Mode(urls[n], prepare=lambda: client.get(urls[n]), count=count)
+
+    from django.test import Client
+
+    benchlib.serve(modes)
+    from django.db import connection
+
+    connection.close()
 
 
 # --- the orchestrator -----------------------------------------------------------------------
-def run_side(cmd: list[str]) -> list[dict]:
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"benchmark side failed: {' '.join(cmd)}")
-    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+SP_MODES = ("whole", "page1", "cached")
+
+
+def measure(sides: dict, ns: list[int], budget: float) -> dict:
+    """Per N: queries of each render once, then timed renders alternating between the two
+    sides (and socialpoll's modes) until the time budget is spent, at least 3 rounds."""
+    out: dict = {}
+    for n in ns:
+        row = {"n": n}
+        for mode in SP_MODES:
+            row[mode] = sides["socialpoll"].ask("queries", n, mode)
+        row["xtd"] = sides["xtd"].ask("queries", n, "page")
+        times = {name: [] for name in (*SP_MODES, "xtd")}
+        started = time.monotonic()
+        rounds = 0
+        while rounds < 3 or (rounds < 15 and time.monotonic() - started < budget):
+            order = [("xtd", "page", "xtd")] + [("socialpoll", m, m) for m in SP_MODES]
+            if rounds % 2:
+                order.reverse()
+            for side, mode, key in order:
+                times[key].append(sides[side].ask("time", n, mode)["ms"])
+            rounds += 1
+        for key, values in times.items():
+            row[key]["median_ms"] = statistics.median(values)
+            row[key]["runs"] = len(values)
+        out[n] = row
+    return out
 
 
 def main() -> None:
@@ -156,7 +170,7 @@ def main() -> None:
     parser.add_argument("--pg-url", default=benchlib.PG_DEFAULT)
     parser.add_argument("--max-depth", type=int, default=MAX_DEPTH)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--budget", type=float, default=2.0, help="seconds of renders per N")
+    parser.add_argument("--budget", type=float, default=4.0, help="seconds of renders per N")
     parser.add_argument("--side", choices=["socialpoll"], help=argparse.SUPPRESS)
     parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--show-sql", action="store_true", help="print socialpoll's queries")
@@ -165,65 +179,86 @@ def main() -> None:
         socialpoll_side(args)
         return
 
+    started = time.monotonic()
     ensure_xtd_env()
     dbs = [db for db in args.dbs.split(",") if db]
     if "postgresql" in dbs and not benchlib.pg_available(args.pg_url):
         print(f"PostgreSQL not reachable at {args.pg_url}: SQLite only.")
         dbs.remove("postgresql")
-    common = ["--ns", args.ns, "--max-depth", str(args.max_depth), "--seed", str(args.seed)]
-    common += ["--pg-url", args.pg_url, "--budget", str(args.budget)]
-    results: dict[tuple[str, str, int], dict] = {}
-    for db in dbs:
-        sp_cmd = [sys.executable, str(Path(__file__).resolve()), "--side", "socialpoll"]
-        sp_cmd += ["--db", db, *common] + (["--show-sql"] if args.show_sql else [])
-        xtd_cmd = [str(XTD_PYTHON), str(BENCH / "xtd_site" / "run.py"), "--db", db, *common]
-        for row in run_side(sp_cmd) + run_side(xtd_cmd):
-            results[(row["side"], row["db"], row["n"])] = row
-
     ns = [int(x) for x in args.ns.split(",")]
+    common = ["--ns", args.ns, "--max-depth", str(args.max_depth), "--seed", str(args.seed)]
+    common += ["--pg-url", args.pg_url]
+    results: dict[str, dict] = {}
+    for db in dbs:
+        if db == "postgresql":
+            benchlib.pg_recreate(args.pg_url)
+        sp_cmd = [sys.executable, str(Path(__file__).resolve()), "--side", "socialpoll"]
+        xtd_cmd = [str(XTD_PYTHON), str(BENCH / "xtd_site" / "run.py")]
+        sides = {
+            "socialpoll": benchlib.Side([*sp_cmd, "--db", db, *common], cwd=str(ROOT)),
+            "xtd": benchlib.Side([*xtd_cmd, "--db", db, *common], cwd=str(ROOT)),
+        }
+        try:
+            results[db] = measure(sides, ns, args.budget)
+        finally:
+            for side in sides.values():
+                side.close()
+            if db == "postgresql":
+                benchlib.pg_drop(args.pg_url)
+
     header = (
         f"{'db':<10} {'N':>5} | {'shown':>11} | {'queries':>7} {'whole ms':>9} | "
         f"{'xtd q':>6} {'xtd ms':>8} | {'speedup':>7} | {'page1 q':>7} {'page1 ms':>8} | "
-        f"{'cached q':>8} {'cached ms':>9}"
+        f"{'cached q':>8} {'cached ms':>9} {'speedup':>7}"
     )
     print()
-    print("Poll page with its whole comment thread, Django test client, median of renders")
-    print("(shown = comment articles on the page, socialpoll/xtd; speedup = xtd ms / whole ms)")
+    print("Poll page with its comment thread, Django test client, median of interleaved renders")
+    print(
+        "whole = entire thread on one page, thread cache cleared before each render; "
+        "page1 = first page as shipped,\ncache cleared; cached = first page as shipped, "
+        "thread from the cache. shown = comment articles on the\npage, whole/xtd. "
+        "speedup = xtd ms / whole ms (and xtd ms / cached ms)."
+    )
     print(header)
     print("-" * len(header))
     for db in dbs:
         for n in ns:
-            sp = results[("socialpoll", db, n)]
-            xtd = results[("xtd", db, n)]
-            speedup = xtd["median_ms"] / sp["median_ms"]
-            sp["speedup"] = speedup
+            row = results[db][n]
+            whole, xtd = row["whole"], row["xtd"]
+            row["speedup"] = xtd["median_ms"] / whole["median_ms"]
+            row["cached_speedup"] = xtd["median_ms"] / row["cached"]["median_ms"]
             print(
-                f"{db:<10} {n:>5} | {sp['shown']:>5}/{xtd['shown']:<5} | "
-                f"{sp['queries']:>7} {sp['median_ms']:>9.1f} | "
-                f"{xtd['queries']:>6} {xtd['median_ms']:>8.1f} | {speedup:>6.1f}x | "
-                f"{sp['page1_queries']:>7} {sp['page1_ms']:>8.1f} | "
-                f"{sp['cached_queries']:>8} {sp['cached_ms']:>9.2f}"
+                f"{db:<10} {n:>5} | {whole['shown']:>5}/{xtd['shown']:<5} | "
+                f"{whole['queries']:>7} {whole['median_ms']:>9.1f} | "
+                f"{xtd['queries']:>6} {xtd['median_ms']:>8.1f} | {row['speedup']:>6.1f}x | "
+                f"{row['page1']['queries']:>7} {row['page1']['median_ms']:>8.1f} | "
+                f"{row['cached']['queries']:>8} {row['cached']['median_ms']:>9.1f} "
+                f"{row['cached_speedup']:>6.0f}x"
             )
         if args.show_sql:
             for n in ns:
-                print(f"\nsocialpoll queries, {db}, N={n}:")
-                for sql in results[("socialpoll", db, n)]["sql"]:
+                print(f"\nsocialpoll queries, {db}, N={n} (whole):")
+                for sql in results[db][n]["whole"]["sql"]:
                     print("  ", sql[:200])
-    print()
+    print(f"\nelapsed: {time.monotonic() - started:.0f} s\n")
 
-    queries = {results[("socialpoll", db, n)]["queries"] for db in dbs for n in ns}
-    constant = "yes" if len(queries) == 1 else "no"
+    queries = {results[db][n][m]["queries"] for db in dbs for n in ns for m in SP_MODES}
+    constant = all(
+        len({results[db][n][m]["queries"] for n in ns}) == 1 for db in dbs for m in SP_MODES
+    )
     focus = 1000 if 1000 in ns else ns[-1]
-    base_db = dbs[0]
-    sp = results[("socialpoll", base_db, focus)]
-    xtd = results[("xtd", base_db, focus)]
+    base = results[dbs[0]][focus]
     extra = ""
-    if "postgresql" in dbs and base_db != "postgresql":
-        extra = f" pg_speedup={results[('socialpoll', 'postgresql', focus)]['speedup']:.1f}"
+    if len(dbs) > 1:
+        label = "pg" if dbs[1] == "postgresql" else dbs[1]
+        extra = f" {label}_speedup={results[dbs[1]][focus]['speedup']:.1f}"
+    rendered = all(results[db][n]["whole"]["shown"] > 0 for db in dbs for n in ns if n)
     print(
-        f"thread: n={focus} queries={sp['queries']} xtd_queries={xtd['queries']} "
-        f"speedup={sp['speedup']:.1f}{extra} max_queries={max(queries)} "
-        f"queries_constant={constant}"
+        f"thread: n={focus} queries={base['whole']['queries']} "
+        f"xtd_queries={base['xtd']['queries']} speedup={base['speedup']:.1f}{extra} "
+        f"cached_speedup={base['cached_speedup']:.0f} max_queries={max(queries)} "
+        f"queries_constant={'yes' if constant else 'no'} "
+        f"thread_rendered={'yes' if rendered else 'no'}"
     )
 
 

@@ -3,12 +3,13 @@
 Usage (bench/thread.py does this for you):
     bench/.xtd-env/bin/python bench/xtd_site/run.py --db sqlite|postgresql --ns 10,100
 
-Builds the seeded thread of bench/threadspec.py for each N under one poll each, renders
-the poll page with Django's test client and prints one JSON object per N.
+Builds the seeded thread of bench/threadspec.py for each N under one poll each, prints
+READY, then renders the poll page with Django's test client as bench/thread.py asks
+(benchlib.serve). On PostgreSQL it works in the schema "xtd" of the benchmark database,
+which bench/thread.py creates and drops.
 """
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(BENCH))
+sys.path.append(str(BENCH))  # last: bench/http.py must not shadow the standard library
 
 import benchlib  # noqa: E402
 import threadspec  # noqa: E402
@@ -26,10 +27,15 @@ def configure(db: str, pg_url: str, tmp: str, max_depth: int) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "xtd_site.settings"
     os.environ["XTD_MAX_DEPTH"] = str(max_depth)
     if db == "postgresql":
+        import psycopg2
+
         params = benchlib.pg_params(pg_url)
-        benchlib.pg_recreate(pg_url)
+        with psycopg2.connect(**params) as pg, pg.cursor() as cursor:
+            cursor.execute("DROP SCHEMA IF EXISTS xtd CASCADE")
+            cursor.execute("CREATE SCHEMA xtd")
         os.environ.update(
             XTD_DB_ENGINE="postgresql",
+            XTD_DB_SCHEMA="xtd",
             XTD_DB_NAME=params["dbname"],
             XTD_DB_HOST=params["host"],
             XTD_DB_PORT=str(params["port"]),
@@ -142,13 +148,11 @@ def main() -> None:
     parser.add_argument("--ns", default="10,100,1000,5000")
     parser.add_argument("--max-depth", type=int, default=3)
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--budget", type=float, default=2.0)
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="xtd-bench-") as tmp:
         configure(args.db, args.pg_url, tmp, args.max_depth)
         from django.contrib.auth import get_user_model
-        from django.test import Client
 
         User = get_user_model()
         users = User.objects.bulk_create(
@@ -156,31 +160,18 @@ def main() -> None:
             for i in range(threadspec.USER_POOL)
         )
         for n in [int(x) for x in args.ns.split(",")]:
-            poll, _spec = seed(n, args.max_depth, args.seed, users)
-            client = Client()
-            result = benchlib.measure_page(client, f"/polls/{poll.slug}/", budget_s=args.budget)
-            body = result.pop("body")
-            result.pop("sql")
-            shown = body.count('<div id="c')
-            tombstones = body.count("This comment has been removed.")
-            print(
-                json.dumps(
-                    {
-                        "side": "xtd",
-                        "db": args.db,
-                        "n": n,
-                        "shown": shown,
-                        "tombstones": tombstones,
-                        **result,
-                    }
-                ),
-                flush=True,
-            )
-        if args.db == "postgresql":
-            from django.db import connection
+            seed(n, args.max_depth, args.seed, users)
 
-            connection.close()
-            benchlib.pg_drop(args.pg_url)
+        def count(body: str) -> dict:
+            return {
+                "shown": body.count('<div id="c'),
+                "tombstones": body.count("This comment has been removed."),
+            }
+
+        benchlib.serve(lambda n, mode: benchlib.Mode(f"/polls/bench-{n}/", count=count))
+        from django.db import connection
+
+        connection.close()
 
 
 if __name__ == "__main__":

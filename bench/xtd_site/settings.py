@@ -61,6 +61,8 @@ if os.environ.get("XTD_DB_ENGINE") == "postgresql":
             # The same persistent connections socialpoll gets, so only the app differs.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # Its own schema, so it can share the benchmark database with socialpoll's side.
+            "OPTIONS": {"options": f"-c search_path={os.environ.get('XTD_DB_SCHEMA', 'public')}"},
         }
     }
 else:
