@@ -60,7 +60,25 @@ def missing_tool(message: str):
 
 # --- the browser ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def browser():
+def migrated_data(django_db_setup, django_db_blocker) -> dict[str, str]:
+    """What migrations put in the test database (the "Trainers" group, say), serialized.
+
+    Taken before Playwright starts: its event loop lives in greenlets, and after that the
+    tests no longer see the connection object Django hung the serialized data on, so
+    pytest-django's serialized rollback alone would restore nothing.
+    """
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        return {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            or connections[alias].creation.serialize_db_to_string()
+            for alias in connections
+        }
+
+
+@pytest.fixture(scope="session")
+def browser(migrated_data):
     if not os.access(CHROMIUM, os.X_OK):
         missing_tool(
             f"Chromium is not installed at {CHROMIUM} "
@@ -113,13 +131,22 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _browser_database(django_db_serialized_rollback):
-    """Live-server tests run on a flushed database; bring back what migrations created.
+def _migrated_data_restored(transactional_db, migrated_data):
+    """Live-server tests run on a database flushed after each test; put back what the
+    migrations created, as Django's serialized rollback would.
 
     The live server answers from its own thread (and, on PostgreSQL, its own connection),
-    so tests commit their data. Serialized rollback restores the migration data (the
-    "Trainers" group with its permissions) that the flush after each test removes.
+    so these tests commit their data and the database is emptied afterwards.
     """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    for alias, data in migrated_data.items():
+        # The flush re-creates content types and permissions under new ids; the restored
+        # rows (a group's permissions) refer to the old ones, so those go back as they were.
+        ContentType.objects.using(alias).all().delete()
+        connections[alias].creation.deserialize_db_from_string(data)
+    ContentType.objects.clear_cache()
 
 
 # --- axe-core ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Small steps a person takes in the browser, shared by the flow tests."""
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # A value planted on `window`: it survives an htmx swap and vanishes on a full page load.
 MARKER = "socialpollNoReload"
@@ -46,3 +47,16 @@ def log_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def focus_moves_into(page: Page, selector: str, timeout_ms: int = 5_000) -> bool:
+    """Whether focus lands inside `selector` (htmx settles a moment after it swaps)."""
+    try:
+        page.wait_for_function(
+            "(selector) => !!(document.activeElement && document.activeElement.closest(selector))",
+            arg=selector,
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True

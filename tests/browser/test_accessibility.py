@@ -1,0 +1,116 @@
+"""axe-core finds no serious or critical problem, and the Nu HTML Checker no error, on the
+pages people use: each page in the state a person sees it.
+
+Every scenario leaves the browser on the page (for axe, which checks the live DOM, after
+any htmx swap) and returns the HTML the server sent for it (for the Nu checker).
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
+from tests.browser.helpers import log_in, results, vote_for
+from tests.factories import PASSWORD, make_poll, make_user
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def poll():
+    return make_poll(
+        question="How would you define social learning?",
+        intro="Some say it is *learning with others*; others mean **social media** in a course.",
+        choices=("Learning with and from others", "Social media in a course", "Something else"),
+    )
+
+
+def served(page: Page, url: str) -> str:
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url} answered {response and response.status}"
+    return response.text()
+
+
+def home(page, poll):
+    return served(page, "/")
+
+
+def poll_before_voting(page, poll):
+    return served(page, poll.get_absolute_url())
+
+
+def poll_after_voting(page, poll):
+    page.goto(poll.get_absolute_url())
+    vote_for(page, "Social media in a course")
+    expect(results(page).locator(".result-total")).to_have_text("1 vote")
+    return page.context.request.get(poll.get_absolute_url()).text()
+
+
+def poll_after_voting_without_javascript(page, poll):
+    page.goto(poll.get_absolute_url())
+    page.get_by_label("Something else", exact=True).check()
+    with page.expect_navigation() as navigation:
+        page.evaluate("() => document.querySelector('form.vote-form').submit()")
+    expect(page.get_by_role("status")).to_contain_text("Thanks for voting")
+    return navigation.value.text()
+
+
+def poll_in_dark_mode(page, poll):
+    page.emulate_media(color_scheme="dark")
+    html = served(page, poll.get_absolute_url())
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    return html
+
+
+def login_page(page, poll):
+    return served(page, reverse("login"))
+
+
+def login_with_wrong_password(page, poll):
+    make_user("reader")
+    page.goto(reverse("login"))
+    page.get_by_label("Username").fill("reader")
+    page.get_by_label("Password").fill("not-the-password")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Log in").click()
+    expect(page.locator(".alert-danger, .invalid-feedback").first).to_be_visible()
+    return navigation.value.text()
+
+
+def new_poll_form(page, poll):
+    trainer = make_user("trainer-x")
+    from django.contrib.auth.models import Group
+
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    log_in(page, "trainer-x", PASSWORD)
+    return served(page, reverse("polls:create"))
+
+
+SCENARIOS = [
+    home,
+    poll_before_voting,
+    poll_after_voting,
+    poll_after_voting_without_javascript,
+    poll_in_dark_mode,
+    login_page,
+    login_with_wrong_password,
+    new_poll_form,
+]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
+def test_axe_finds_no_serious_or_critical_violation(a11y_page, poll, scenario):
+    scenario(a11y_page, poll)
+
+    violations = axe_violations(a11y_page)
+
+    assert violations == [], f"axe on {a11y_page.url}:\n{describe_violations(violations)}"
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
+def test_nu_html_checker_finds_no_error(a11y_page, nu_checker, poll, scenario):
+    html = scenario(a11y_page, poll)
+
+    errors = nu_checker.errors(html)
+
+    assert errors == [], f"Nu HTML Checker on {a11y_page.url}:\n{describe_html_errors(errors)}"
