@@ -83,6 +83,7 @@ def discussion_html(
             reply_form = CommentForm(
                 poll=poll, user=user, initial={"reply_to": reply_to}, auto_id="id_reply_%s"
             )
+            reply_form.focus()
     if top_form is None:
         top_form = CommentForm(poll=poll, user=user)
     base = {"poll": poll, "page": data["page"], "request": request}
@@ -134,6 +135,7 @@ def reply_form_html(request: HttpRequest, comment: Comment, *, page: int = 1) ->
         initial={"reply_to": comment.pk},
         auto_id="id_reply_%s",
     )
+    form.focus()
     return mark_safe(  # noqa: S308 - rendered by our templates
         render_to_string(
             "comments/_form.html",

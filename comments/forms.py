@@ -122,6 +122,15 @@ class CommentForm(forms.Form):
                 "This form has expired. Please post your comment again.", code="expired"
             )
 
+    def focus(self) -> None:
+        """Put the cursor where the person should look: the first field with an error, or
+        the comment box (htmx honours autofocus on content it swaps in)."""
+        target = next((name for name in self.fields if name in self.errors), "body")
+        if target in self.fields and not self.fields[target].widget.is_hidden:
+            self.fields[target].widget.attrs["autofocus"] = True
+        else:
+            self.fields["body"].widget.attrs["autofocus"] = True
+
     def renew_expired_token(self) -> None:
         """An expired or missing timestamp is replaced, so the person can post again soon."""
         if self.is_bound and self.has_error(NON_FIELD_ERRORS, "expired"):

@@ -87,6 +87,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
             return _after_post(request, poll, comment=comment, form=form)
 
     form.renew_expired_token()
+    form.focus()
     page = None
     target = form.cleaned_data.get("reply_to") if hasattr(form, "cleaned_data") else None
     if isinstance(target, Comment):

@@ -1,5 +1,7 @@
 """htmx: "Reply" opens the form in place; posting swaps in the comment or the notice."""
 
+import re
+
 from comments.models import Comment
 from tests.comments.helpers import (
     add,
@@ -15,7 +17,10 @@ HX = {"HTTP_HX_REQUEST": "true"}
 def test_reply_link_asks_htmx_for_the_form_under_the_comment(client, poll):
     comment = add(poll)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
-    assert f'hx-get="/comments/{comment.pk}/reply/" hx-target="#reply-slot-{comment.pk}"' in html
+    assert (
+        f'data-hx-get="/comments/{comment.pk}/reply/" data-hx-target="#reply-slot-{comment.pk}"'
+        in html
+    )
     assert f'id="reply-slot-{comment.pk}"' in html
 
 
@@ -73,3 +78,23 @@ def test_htmx_post_does_not_leave_a_message_for_the_next_page(client, poll):
     client.post(post_url(poll), form_data(), **HX)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
     assert "awaiting moderation" not in html
+
+
+def test_reply_form_opened_by_htmx_puts_the_cursor_in_the_comment_box(client, poll):
+    comment = add(poll)
+    html = client.get(f"/comments/{comment.pk}/reply/", **HX).content.decode()
+    textarea = re.search(r"<textarea[^>]*>", html).group(0)
+    assert "autofocus" in textarea
+
+
+def test_form_with_errors_puts_the_cursor_on_the_first_problem(client, poll):
+    html = client.post(post_url(poll), form_data(email="broken"), **HX).content.decode()
+    email_input = re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
+    assert "autofocus" in email_input
+    assert html.count("autofocus") == 1
+
+
+def test_notice_after_posting_takes_the_focus(client, poll):
+    html = client.post(post_url(poll), form_data(), **HX).content.decode()
+    notice = re.search(r'<div[^>]*role="status"[^>]*>', html).group(0)
+    assert "autofocus" in notice and 'tabindex="-1"' in notice
