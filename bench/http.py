@@ -5,7 +5,9 @@
 Starts gunicorn (2 sync workers) with production settings (DJANGO_DEBUG=0, a generated
 secret key; only TLS redirects and secure cookies are off, since this is plain HTTP on
 127.0.0.1) on a fresh PostgreSQL database (default h_bench_http, dropped at the end), and
-drives each endpoint with wrk for a fixed time after a short warm-up:
+drives each endpoint with wrk after a short warm-up, in interleaved rounds (every endpoint
+gets a few seconds in every round, so load from elsewhere on a shared machine hits them
+all alike):
 
     health     /health/, the trivial view every other figure is divided by
     home       /, the list of published polls (a full page of 20)
@@ -16,7 +18,7 @@ drives each endpoint with wrk for a fixed time after a short warm-up:
 
 Then it checks the counts: every vote answered 2xx/3xx by wrk must be a stored ballot (wrk
 abandons the requests in flight when its time is up; those may still be stored, so the
-difference must lie between 0 and the number of connections), and a second, exact round of
+difference must lie between 0 and connections x rounds), and a second, exact round of
 concurrent votes from Python threads must store exactly as many ballots as it got
 redirects, with the poll's and the choices' counters equal to the ballots. Finally it
 reads the resident memory of each gunicorn worker.
@@ -39,6 +41,7 @@ import secrets  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
 import socket  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -75,12 +78,12 @@ setup = function(thread)
   table.insert(threads, thread)
 end
 init = function(args)
-  next_index = tid + 1
+  -- Each run starts where the previous one stopped (the offset comes from bench/http.py).
+  next_index = (tonumber(args[1]) or 0) + tid + 1
 end
 request = function()
   local v = voters[next_index]
   next_index = next_index + nthreads
-  if next_index > #voters then next_index = tid + 1 end
   return wrk.format("POST", "%(path)s", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = v[1],
@@ -202,9 +205,11 @@ def write_voters_lua(path: Path, voters: list[tuple[str, str]]) -> None:
         out.write("}\n")
 
 
-def wrk(url: str, script: Path, *, seconds: int, threads: int, connections: int) -> dict:
+def wrk(url: str, script: Path, *, seconds: int, threads: int, connections: int, args=()) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     cmd += ["-s", str(script), url]
+    if args:
+        cmd += ["--", *map(str, args)]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     for line in out.stdout.splitlines():
         if line.startswith("WRKJSON "):
@@ -266,12 +271,13 @@ def exact_vote_round(base: str, path: str, voters: list[tuple[str, str]], worker
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg-url", default=PG_URL)
-    parser.add_argument("--seconds", type=int, default=10, help="measured seconds per endpoint")
-    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--seconds", type=int, default=3, help="seconds per endpoint and round")
+    parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
-    parser.add_argument("--voters", type=int, default=15000)
+    parser.add_argument("--voters", type=int, default=20000)
     parser.add_argument("--exact-votes", type=int, default=1000)
     args = parser.parse_args()
 
@@ -340,13 +346,47 @@ def main() -> None:
                 assert response.status == 200, path
         shown = urllib.request.urlopen(base + pages["poll"]).read().decode().count('id="comment-')
 
-        rows = {}
+        # Interleaved rounds: every endpoint gets a slice in every round, so a burst of
+        # load from elsewhere on the machine hits all of them alike.
         options = {"threads": args.threads, "connections": args.connections}
-        for name, path in pages.items():
+        for path in pages.values():
             wrk(base + path, tmp / "get.lua", seconds=args.warmup, **options)
-            rows[name] = wrk(base + path, tmp / "get.lua", seconds=args.seconds, **options)
-        # The vote run's warm-up is the poll page (the same views and queries, no ballots).
-        rows["vote"] = wrk(base + vote_path, tmp / "vote.lua", seconds=args.seconds, **options)
+        slices: dict[str, list[dict]] = {name: [] for name in [*pages, "vote"]}
+        offset = 0
+        for round_number in range(args.rounds):
+            order = list(slices)
+            order = order[round_number % len(order) :] + order[: round_number % len(order)]
+            for name in order:
+                if name == "vote":
+                    result = wrk(
+                        base + vote_path,
+                        tmp / "vote.lua",
+                        seconds=args.seconds,
+                        args=[offset],
+                        **options,
+                    )
+                    # Requests wrk sent but abandoned at its deadline used voters too.
+                    offset += result["requests"] + args.connections + args.threads
+                    if offset > len(wrk_voters):
+                        raise SystemExit("not enough pre-generated voters: raise --voters")
+                else:
+                    result = wrk(
+                        base + pages[name], tmp / "get.lua", seconds=args.seconds, **options
+                    )
+                slices[name].append(result)
+        rows = {}
+        for name, runs in slices.items():
+            requests = sum(r["requests"] for r in runs)
+            seconds = sum(r["duration_us"] for r in runs) / 1e6
+            rows[name] = {
+                "rps": requests / seconds,
+                "round_rps": [r["rps"] for r in runs],
+                "p50_us": statistics.median(r["p50_us"] for r in runs),
+                "p99_us": statistics.median(r["p99_us"] for r in runs),
+                "requests": requests,
+                "status": sum(r["status"] for r in runs),
+                "errors": sum(r["errors"] for r in runs),
+            }
         time.sleep(1)  # let the workers finish requests wrk abandoned at its deadline
 
         from polls.models import Ballot
@@ -376,28 +416,32 @@ def main() -> None:
     print()
     print(
         f"gunicorn {args.workers} sync workers + PostgreSQL, wrk -t{args.threads} "
-        f"-c{args.connections} -d{args.seconds}s over loopback; poll page shows {shown} comments"
+        f"-c{args.connections} over loopback, {args.rounds} interleaved rounds of "
+        f"{args.seconds} s per endpoint;\npoll page shows {shown} comments. ratio = req/s over "
+        "health's req/s (range: per round); p50/p99: median over rounds."
     )
     header = (
-        f"{'endpoint':<9} {'req/s':>8} {'ratio':>6} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'endpoint':<9} {'req/s':>8} {'ratio':>6} {'range':>11} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'requests':>8} {'non-2xx/3xx':>11} {'sock err':>8}"
     )
     print(header)
     print("-" * len(header))
     for name, row in rows.items():
+        ratios = [a / b for a, b in zip(row["round_rps"], rows["health"]["round_rps"], strict=True)]
         print(
             f"{name:<9} {row['rps']:>8.0f} {row['rps'] / health:>6.2f} "
+            f"{min(ratios):>5.2f}-{max(ratios):<5.2f} "
             f"{row['p50_us'] / 1000:>7.1f} {row['p99_us'] / 1000:>7.1f} "
             f"{row['requests']:>8} {row['status']:>11} {row['errors']:>8}"
         )
     print()
     errors = sum(row["status"] + row["errors"] for row in rows.values()) + exact["other"]
-    wrk_ok = 0 <= in_flight <= args.connections
+    wrk_ok = 0 <= in_flight <= args.connections * args.rounds
     exact_ok = exact_stored == exact["accepted"]
     counters_ok = not drifts and vote_poll.ballot_count == ballots_total
     print(
         f"votes: wrk accepted {wrk_accepted}, ballots stored {ballots_after_wrk} "
-        f"(in flight at wrk's deadline: {in_flight}, at most {args.connections})"
+        f"(in flight at wrk's deadlines: {in_flight}, at most {args.connections * args.rounds})"
     )
     print(
         f"votes: exact round of {exact['sent']} concurrent votes (16 threads): "
