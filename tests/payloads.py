@@ -99,3 +99,35 @@ PAYLOADS: list[tuple[str, str]] = (
     + [("name", value) for value in NAME_PAYLOADS]
     + [("website", value) for value in WEBSITE_PAYLOADS]
 )
+
+# --- For tests/security: the same payloads, each carrying MARKER --------------------------
+# tests/security/htmlcheck.py tells a payload's own markup from the page's by MARKER, so
+# every value above is sent with its alert(1) / URLs marked, plus a few that only matter
+# for other surfaces (template syntax, page-changing tags, spreadsheet formulas in CSV).
+MARKER = "xss-probe"
+
+
+def marked(value: str) -> str:
+    value = value.replace("alert(1)", f"alert('{MARKER}')").replace("ok.example", MARKER)
+    return value if MARKER in value else f"{value} {MARKER}"
+
+
+EXTRA_PAYLOADS = [
+    f"{{{{ 7|add:'{MARKER}' }}}}{{% debug %}}",
+    f'<base href="https://evil.example/{MARKER}/">',
+    f'<meta http-equiv="refresh" content="0;url=https://evil.example/{MARKER}">',
+    f'<form action="https://evil.example/{MARKER}"><button>go</button></form>',
+    f"\u2028\u2029<script>alert('{MARKER}')</script>",
+    f'=HYPERLINK("https://evil.example/{MARKER}","open")',
+    f"+cmd|' /C calc'!A0 {MARKER}",
+    f"-2+3+cmd|' /C calc'!A0 {MARKER}",
+    f"@SUM(1+1)*cmd|' /C calc'!A0 {MARKER}",
+]
+
+# Every payload of every kind, for any displayed text field (the long body excepted).
+XSS_PAYLOADS: list[str] = [
+    *(marked(value) for _, value in PAYLOADS if value is not LONG_BODY),
+    *EXTRA_PAYLOADS,
+]
+# Web addresses, for a commenter's website.
+URL_PAYLOADS: list[str] = [marked(value) for value in WEBSITE_PAYLOADS]

@@ -6,6 +6,7 @@ handler, a style, a dangerous URL, or a tag that changes the page (base, meta re
 form, iframe, object, embed, svg, math) -- recognisable because it carries MARKER.
 """
 
+import re
 from html.parser import HTMLParser
 
 ACTIVE_TAGS = {
@@ -23,6 +24,7 @@ ACTIVE_TAGS = {
     "link",
     "template",
 }
+_EDGE = "".join(chr(c) for c in range(33))  # C0 controls and space
 URL_ATTRS = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "poster"}
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:")
 
@@ -49,7 +51,10 @@ class _Finder(HTMLParser):
             if name == "style" and self.marker in value:
                 self.findings.append(f"style attribute on <{tag}>: {value!r}")
             if name in URL_ATTRS:
-                url = "".join(value.split()).lower()
+                # As a browser's URL parser does: drop tabs and newlines anywhere, then
+                # control characters and spaces at either end. Inner spaces stay (and make
+                # "java script:" a harmless relative link).
+                url = re.sub(r"[\t\n\r]", "", value).strip(_EDGE).lower()
                 # data: images and icons are the page's own; data: documents never are.
                 data_ok = url.startswith("data:") and tag in {"img", "link"}
                 if url.startswith(BAD_SCHEMES) and not data_ok:

@@ -6,6 +6,7 @@ Plain-text fields (question, choices, commenter's name) must also come back byte
 escaped. Markdown fields (intro, comment) must keep nothing active.
 """
 
+import html as html_module
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -112,6 +113,10 @@ def test_home_page_keeps_every_question_inert_and_escaped(client, hostile, setti
 def test_admin_lists_keep_every_payload_inert(client, hostile, superuser):
     client.force_login(superuser)
     pages = [
+        "/admin/polls/poll/",
+        "/admin/polls/poll/?q=" + MARKER,
+        "/admin/polls/ballot/",
+        *[f"/admin/polls/poll/{poll.pk}/change/" for poll in hostile.polls[:5]],
         "/admin/comments/comment/?status=all",
         "/admin/comments/comment/?status=all&q=" + MARKER,
         *[f"/admin/comments/comment/{comment.pk}/change/" for comment in hostile.comments[:5]],
@@ -122,9 +127,12 @@ def test_admin_lists_keep_every_payload_inert(client, hostile, superuser):
         assert response.status_code == 200, page
         problems += [f"{page}: {f}" for f in findings_on(response.content.decode())]
     assert not problems, "\n".join(problems)
-    changelist = client.get("/admin/comments/comment/?status=all").content.decode()
+    changelist = client.get("/admin/comments/comment/?status=all&all=").content.decode()
     for comment in hostile.comments:
         assert escape(comment.name) in changelist
+    poll_list = client.get("/admin/polls/poll/?all=").content.decode()
+    for poll in hostile.polls:
+        assert escape(poll.question) in poll_list
 
 
 def feed_entries(xml: bytes) -> list[dict[str, str]]:
@@ -152,8 +160,18 @@ def test_feeds_carry_payloads_as_text_and_their_html_stays_inert(client, hostile
             # Titles are plain text; the description/summary is HTML a reader will render.
             html = entry.get("description") or entry.get("summary") or entry.get("content", "")
             problems += [f"{kind} {poll.slug}: {f}" for f in findings_on(html)]
+        # RSS titles have no type and readers often render them as HTML, so they must hold
+        # nothing active; Atom titles are type="text" (RFC 4287: never read as markup).
         titles = [entry["title"] for entry in entries]
-        assert any(comment.name in title for title in titles), (poll.slug, titles)
+        for title in titles if kind == "rss" else []:
+            problems += [f"{kind} {poll.slug} title: {f}" for f in findings_on(title)]
+        shown = [
+            t
+            for t in titles
+            if comment.name in (t, html_module.unescape(t))
+            or any(comment.name in form for form in (t, html_module.unescape(t)))
+        ]
+        assert shown, (poll.slug, titles)
     assert not problems, "\n".join(problems)
 
 
@@ -171,3 +189,28 @@ def test_notification_emails_keep_every_payload_inert(hostile):
     )
     for comment in hostile.comments:
         assert escape(comment.name) in html_bodies
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def test_csv_export_is_a_download_and_no_cell_starts_a_formula(client, hostile, trainer):
+    import csv
+    import io
+
+    client.force_login(trainer)
+    problems = []
+    for poll in hostile.polls:
+        response = client.get(f"/polls/{poll.slug}/results.csv")
+        assert response.status_code == 200
+        assert response.headers["Content-Type"].startswith("text/csv")
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        cells = [row[0] for row in rows[1:-1]]
+        for cell, text in zip(cells, poll.choices.values_list("text", flat=True), strict=True):
+            if cell.startswith(FORMULA_STARTS):
+                problems.append(f"{poll.slug}: formula cell {cell!r}")
+            if cell not in (text, "'" + text):
+                problems.append(f"{poll.slug}: {cell!r} is not the choice {text!r}")
+    assert not problems, "\n".join(problems)
