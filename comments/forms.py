@@ -123,13 +123,15 @@ class CommentForm(forms.Form):
             )
 
     def focus(self) -> None:
-        """Put the cursor where the person should look: the first field with an error, or
-        the comment box (htmx honours autofocus on content it swaps in)."""
-        target = next((name for name in self.fields if name in self.errors), "body")
-        if target in self.fields and not self.fields[target].widget.is_hidden:
-            self.fields[target].widget.attrs["autofocus"] = True
-        else:
-            self.fields["body"].widget.attrs["autofocus"] = True
+        """Put the cursor where the person should look: the first field with an error, else
+        the first field to fill in (htmx honours autofocus on content it swaps in)."""
+        visible = [
+            name
+            for name, field in self.fields.items()
+            if not field.widget.is_hidden and name != "homepage"
+        ]
+        target = next((name for name in visible if name in self.errors), visible[0])
+        self.fields[target].widget.attrs["autofocus"] = True
 
     def renew_expired_token(self) -> None:
         """An expired or missing timestamp is replaced, so the person can post again soon."""

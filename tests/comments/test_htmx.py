@@ -80,11 +80,13 @@ def test_htmx_post_does_not_leave_a_message_for_the_next_page(client, poll):
     assert "awaiting moderation" not in html
 
 
-def test_reply_form_opened_by_htmx_puts_the_cursor_in_the_comment_box(client, poll):
+def test_reply_form_opened_by_htmx_puts_the_cursor_in_its_first_field(client, poll, reader):
     comment = add(poll)
     html = client.get(f"/comments/{comment.pk}/reply/", **HX).content.decode()
-    textarea = re.search(r"<textarea[^>]*>", html).group(0)
-    assert "autofocus" in textarea
+    assert "autofocus" in re.search(r'<input[^>]*name="name"[^>]*>', html).group(0)
+    client.force_login(reader)
+    html = client.get(f"/comments/{comment.pk}/reply/", **HX).content.decode()
+    assert "autofocus" in re.search(r"<textarea[^>]*>", html).group(0)
 
 
 def test_form_with_errors_puts_the_cursor_on_the_first_problem(client, poll):
