@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from comments.models import Comment
+from comments.services import comment_insert
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for
 from tests.factories import PASSWORD, make_poll, make_user
@@ -86,12 +88,69 @@ def new_poll_form(page, poll):
     return served(page, reverse("polls:create"))
 
 
+def with_thread(poll) -> Comment:
+    """A discussion with a nested thread: a comment, the author's reply, a reply to that."""
+    approved = Comment.Status.APPROVED
+    ana = comment_insert(
+        poll=poll,
+        parent=None,
+        name="Ana",
+        email="ana@example.com",
+        website="https://ana.example.com/",
+        body="Something else altogether:\n\n- learning *through* a community\n- over time",
+        status=approved,
+    )
+    author = comment_insert(
+        poll=poll, parent=ana, name="Trainer", user=poll.author, body="Say more?", status=approved
+    )
+    comment_insert(poll=poll, parent=author, name="Ben", body="Agreed with Ana.", status=approved)
+    comment_insert(
+        poll=poll, parent=None, name="Cy", body="See https://example.org/cop", status=approved
+    )
+    return ana
+
+
+def poll_with_nested_thread(page, poll):
+    with_thread(poll)
+    html = served(page, poll.get_absolute_url())
+    expect(page.locator("article.comment article.comment article.comment")).to_have_count(1)
+    return html
+
+
+def reply_form_opened_in_place(page, poll):
+    ana = with_thread(poll)
+    page.goto(poll.get_absolute_url())
+    page.locator(f"#comment-{ana.pk}").get_by_role("link", name="Reply").first.click()
+    expect(page.locator(f"#comment-{ana.pk} #reply-form")).to_be_visible()
+    return page.context.request.get(f"{poll.get_absolute_url()}?reply_to={ana.pk}").text()
+
+
+def comment_form_with_errors(page, poll):
+    with_thread(poll)
+    page.goto(poll.get_absolute_url())
+    form = page.locator("#comment-form")
+    form.get_by_label("Email").fill("not an address")
+    form.get_by_role("button", name="Post comment").click()
+    expect(page.locator("#comment-form .invalid-feedback").first).to_be_visible()
+    # The same form sent without JavaScript: the page the server answers with.
+    fields = form.evaluate("f => Object.fromEntries(new FormData(f))")
+    response = page.context.request.post(
+        form.get_attribute("action"), form=fields, headers={"Referer": page.url}
+    )
+    assert response.status == 400, response.status
+    assert "Enter a valid email address." in response.text()
+    return response.text()
+
+
 SCENARIOS = [
     home,
     poll_before_voting,
     poll_after_voting,
     poll_after_voting_without_javascript,
     poll_in_dark_mode,
+    poll_with_nested_thread,
+    reply_form_opened_in_place,
+    comment_form_with_errors,
     login_page,
     login_with_wrong_password,
     new_poll_form,
