@@ -244,42 +244,72 @@ def describe_html_errors(errors: list[dict]) -> str:
     )
 
 
+class NuService:
+    """The checker's JVM takes seconds to start: start it early, wait for it when needed."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+        self.url = ""
+
+    def start(self) -> None:
+        java = shutil.which("java")
+        if self.process is not None or java is None or not VNU_JAR.exists():
+            return
+        port = _free_port()
+        self.url = f"http://127.0.0.1:{port}/"
+        self.process = subprocess.Popen(
+            [
+                java,
+                "-Dnu.validator.servlet.bind-address=127.0.0.1",
+                *("-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(self.url, timeout=5).close()
+                return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"the Nu HTML Checker did not start ({VNU_JAR})", pytrace=False)
+                time.sleep(0.25)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _nu_service(request) -> Iterator[NuService]:
+    service = NuService()
+    if any("nu_checker" in item.fixturenames for item in request.session.items):
+        service.start()  # in the background, while the first tests run
+    yield service
+    service.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Run the Nu checks last in the session, so the checker has started by then."""
+    items.sort(key=lambda item: "nu_checker" in getattr(item, "fixturenames", ()))
+
+
 @pytest.fixture(scope="session")
-def nu_checker(checker_packages) -> Iterator[NuChecker]:
-    java = shutil.which("java")
-    if java is None:
+def nu_checker(checker_packages, _nu_service) -> NuChecker:
+    if shutil.which("java") is None:
         missing_tool(
             "Java is not installed; the Nu HTML Checker needs it "
             "(Debian/Ubuntu: sudo apt-get install default-jre-headless)"
         )
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            java,
-            "-Dnu.validator.servlet.bind-address=127.0.0.1",
-            "-cp",
-            str(VNU_JAR),
-            "nu.validator.servlet.Main",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=5).close()
-                break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"the Nu HTML Checker did not start ({VNU_JAR})", pytrace=False)
-                time.sleep(0.25)
-        yield NuChecker(url)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    _nu_service.start()  # no-op when already started
+    _nu_service.wait_ready()
+    return NuChecker(_nu_service.url)
