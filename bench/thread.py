@@ -70,6 +70,7 @@ def ensure_xtd_env() -> None:
 # --- the socialpoll side (runs in a child process of this script, in .venv) ----------------
 def socialpoll_side(args) -> None:
     tmp = tempfile.mkdtemp(prefix="socialpoll-thread-bench-")
+    (Path(tmp) / "static").mkdir()  # whitenoise warns about a missing STATIC_ROOT otherwise
     os.environ["SOCIALPOLL_VAR_DIR"] = tmp
     os.environ["COMMENTS_MAX_DEPTH"] = str(args.max_depth)
     os.environ.pop("REDIS_URL", None)  # process-local cache, as in development
