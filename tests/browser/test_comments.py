@@ -6,7 +6,13 @@ from playwright.sync_api import Page, expect
 
 from comments.models import Comment
 from comments.services import comment_insert
-from tests.browser.helpers import focused_element, marker_survived, plant_marker, wait_for_htmx
+from tests.browser.helpers import (
+    focus_moves_into,
+    focused_element,
+    marker_survived,
+    plant_marker,
+    wait_for_htmx,
+)
 from tests.factories import PASSWORD, make_poll, make_user
 
 pytestmark = pytest.mark.browser
@@ -186,3 +192,18 @@ def test_reader_posts_a_comment_with_the_keyboard_only(page, poll):
 
     expect(page.get_by_role("status").filter(has_text=AWAITING)).to_be_visible()
     assert Comment.objects.get().body == "Typed without a mouse."
+
+
+def test_focus_moves_to_the_notice_after_posting_with_htmx(page, poll):
+    page.goto(poll.get_absolute_url())
+    wait_for_htmx(page)
+    form = page.locator("#comment-form")
+    fill_comment(form, name="Ana", email="ana@example.com", body="Focus, please.")
+
+    form.get_by_role("button", name="Post comment").click()
+
+    notice = page.get_by_role("status").filter(has_text=AWAITING)
+    expect(notice).to_be_visible()
+    assert focus_moves_into(page, ".comment-notice"), (
+        f"after posting, focus is on {focused_element(page)}, not on the notice"
+    )
