@@ -16,7 +16,9 @@ from tests.factories import make_poll
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would otherwise take the
+# rows data migrations made (the Trainers group) away from the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 class FailOn:
