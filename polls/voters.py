@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-_SALT = "polls.voter"
+COOKIE_SALT = "polls.voter"
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,9 @@ def voter_for_request(request: HttpRequest) -> Voter:
     """The voter behind this request; a new anonymous id when the browser has none yet."""
     if request.user.is_authenticated:
         return Voter(key=f"user:{request.user.pk}", user=request.user)
-    anonymous_id = request.get_signed_cookie(settings.POLLS_VOTER_COOKIE, default=None, salt=_SALT)
+    anonymous_id = request.get_signed_cookie(
+        settings.POLLS_VOTER_COOKIE, default=None, salt=COOKIE_SALT
+    )
     if anonymous_id and len(anonymous_id) <= 40:
         return Voter(key=f"anon:{anonymous_id}", anonymous_id=anonymous_id)
     anonymous_id = secrets.token_urlsafe(24)
@@ -34,7 +36,7 @@ def remember_voter(response: HttpResponse, voter: Voter) -> HttpResponse:
         response.set_signed_cookie(
             settings.POLLS_VOTER_COOKIE,
             voter.anonymous_id,
-            salt=_SALT,
+            salt=COOKIE_SALT,
             max_age=settings.POLLS_VOTER_COOKIE_MAX_AGE,
             httponly=True,
             samesite="Lax",

@@ -6,6 +6,7 @@ to production behaviour: a secret key must be given and every ``check --deploy``
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -117,6 +118,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
+    # Tests get a file, not Django's default shared-cache in-memory database: there a
+    # second connection waiting for a writer fails at once ("database table is locked")
+    # instead of waiting out the timeout, so concurrent-vote tests could not run. One file
+    # per test process, in the temp dir, so parallel runs never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"socialpoll-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

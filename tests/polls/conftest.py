@@ -1,0 +1,34 @@
+import pytest
+
+from polls.models import Ballot, Choice, Poll
+from tests.factories import make_poll
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Every poll here has an author account; the real hasher's cost buys nothing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def poll(db) -> Poll:
+    return make_poll(choices=("Learning with others", "Social media in a course", "On the job"))
+
+
+def vote_url(poll: Poll) -> str:
+    return f"/polls/{poll.slug}/vote/"
+
+
+def choice_ids(poll: Poll) -> list[int]:
+    return list(poll.choices.values_list("pk", flat=True))
+
+
+def counts(poll: Poll) -> tuple[int, int, list[int]]:
+    """(ballots in the table, the poll's stored total, each choice's stored votes)."""
+    poll.refresh_from_db()
+    votes = Choice.objects.filter(poll=poll).order_by("position", "pk")
+    return (
+        Ballot.objects.filter(poll=poll).count(),
+        poll.ballot_count,
+        list(votes.values_list("votes", flat=True)),
+    )
