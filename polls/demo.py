@@ -18,7 +18,7 @@ TRAINER_PASSWORD = "socialpoll-demo"  # noqa: S105 - a documented local demo acc
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "socialpoll-admin"  # noqa: S105 - a documented local demo account
 
-INTRO = """\
+_INTRO_WRAPPED = """\
 I have been reading about social media in training, and one thing keeps tripping me up:
 people use **social learning** to mean quite different things.
 
@@ -31,6 +31,9 @@ So: if I said your next programme would include social learning, what would you 
 
 Think it is something else altogether? Vote for the last option and tell us in the comments.
 """
+# The intro is Markdown with nl2br, so each paragraph goes in as one line; wrapped lines
+# in the source would show as line breaks.
+INTRO = "\n\n".join(" ".join(part.split()) for part in _INTRO_WRAPPED.strip().split("\n\n"))
 
 CHOICES = [
     "Learning with and from other people, online or in the room",
