@@ -191,3 +191,29 @@ def test_comment_interrupted_answers_503_and_leaves_no_comment_nor_email(client,
     assert post_comment(client, poll, "Lost in the outage?").status_code == 302
     assert Comment.objects.filter(body="Lost in the outage?").count() == 1
     assert DBTaskResult.objects.count() == 1
+
+
+def fails_after_the_view(get_response):
+    """Stands for middleware that writes after the view (a session save, say) and loses
+    the database there."""
+
+    def middleware(request):
+        get_response(request)
+        raise OperationalError("connection lost after the view")
+
+    return middleware
+
+
+def test_database_failing_in_middleware_after_the_view_still_gives_the_503_page(settings):
+    from django.test import Client
+
+    ours = settings.MIDDLEWARE.index("socialpoll.middleware.DatabaseUnavailableMiddleware")
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE[: ours + 1],
+        f"{__name__}.fails_after_the_view",
+        *settings.MIDDLEWARE[ours + 1 :],
+    ]
+    response = Client(raise_request_exception=False).get("/health/")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert "Back in a moment" in response.content.decode()
