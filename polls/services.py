@@ -85,6 +85,8 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> Ballot:
 
     Raises ValidationError (with a code) for every rule break; nothing is written then.
     """
+    # Cheap refusals first, before any transaction or lock (on SQLite, BEGIN IMMEDIATE
+    # takes the database's write lock); everything is checked again under the lock.
     ballot_check_open(poll=poll, voter=voter)
     ids = _parse_choice_ids(choice_ids)
     _check_choice_count(poll, ids)
@@ -135,10 +137,6 @@ def ballot_choice_ids(*, poll: Poll, voter: Voter) -> set[int]:
             "choice_id", flat=True
         )
     )
-
-
-def ballot_for_voter(*, poll: Poll, voter: Voter) -> Ballot | None:
-    return Ballot.objects.filter(poll=poll, voter_key=voter.key).prefetch_related("choices").first()
 
 
 # --- polls and choices --------------------------------------------------------------------
@@ -342,17 +340,6 @@ def poll_update(
         _choices_apply(locked, kept)
     locked.refresh_from_db()
     return locked
-
-
-def poll_publish(*, poll: Poll) -> Poll:
-    """Publish a draft (it opens now, or at its opening time)."""
-    fields = ["status", "updated_at"]
-    poll.status = Poll.Status.PUBLISHED
-    if poll.published_at is None:
-        poll.published_at = timezone.now()
-        fields.append("published_at")
-    poll.save(update_fields=fields)
-    return poll
 
 
 def poll_open(*, poll: Poll) -> Poll:

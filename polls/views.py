@@ -68,7 +68,7 @@ def _poll_context(
     """Everything the vote block and the results need: three queries at most for a reader."""
     choices = list(poll.choices.all())
     if ballot is not None:
-        voted_ids = {choice.pk for choice in choices if choice.pk in set(ballot.choice_ids)}
+        voted_ids = set(ballot.choice_ids)
     elif voter.is_new:  # a browser without a voter cookie cannot have voted
         voted_ids = set()
     else:
