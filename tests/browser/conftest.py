@@ -43,6 +43,7 @@ TOOLS = Path(__file__).resolve().parent.parent / ".tools" / "browser"
 AXE_JS = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
 VNU_JAR = TOOLS / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PACKAGES = ["axe-core@4", "vnu-jar"]
+NPM_INSTALL = ["install", "--no-save", "--ignore-scripts", "--no-audit", "--no-fund"]
 # Generous: a slow CI machine under two database runs must not flake.
 TIMEOUT_MS = 15_000
 
@@ -156,7 +157,9 @@ def _npm_install() -> None:
         missing_tool("npm is not installed (Debian/Ubuntu: sudo apt-get install nodejs npm)")
     TOOLS.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(TOOLS), *PACKAGES],
+        # --ignore-scripts: vnu-jar's install script may download a Java runtime; we use the
+        # system's Java, and the jar itself ships in the package.
+        [npm, *NPM_INSTALL, "--prefix", str(TOOLS), *PACKAGES],
         capture_output=True,
         text=True,
         timeout=300,
@@ -165,9 +168,8 @@ def _npm_install() -> None:
     if result.returncode != 0 or not (AXE_JS.exists() and VNU_JAR.exists()):
         missing_tool(
             "could not install axe-core and vnu-jar from the npm registry into "
-            f"{TOOLS} (run: npm install --no-save --prefix {TOOLS} axe-core vnu-jar):\n"
-            + result.stdout[-2000:]
-            + result.stderr[-2000:]
+            f"{TOOLS} (run: npm install --no-save --ignore-scripts --prefix {TOOLS} "
+            "axe-core vnu-jar):\n" + result.stdout[-2000:] + result.stderr[-2000:]
         )
 
 
@@ -185,15 +187,13 @@ def axe_source(checker_packages) -> Path:
 @pytest.fixture
 def a11y_page(new_context, axe_source):
     """A page whose context may inject axe-core despite the site's strict CSP."""
-    page = new_context(bypass_csp=True).new_page()
-    page.axe_source = axe_source
-    return page
+    return new_context(bypass_csp=True).new_page()
 
 
 def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page as it is now; the violations of the given impacts."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(page.axe_source))
+        page.add_script_tag(path=str(AXE_JS))
     results = page.evaluate(
         """async () => {
             const r = await axe.run(document, {resultTypes: ["violations"]});
