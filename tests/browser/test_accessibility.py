@@ -142,6 +142,13 @@ def comment_form_with_errors(page, poll):
     return response.text()
 
 
+def page_not_found(page, poll):
+    response = page.goto("/polls/no-such-poll/")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+    return response.text()
+
+
 SCENARIOS = [
     home,
     poll_before_voting,
@@ -154,6 +161,7 @@ SCENARIOS = [
     login_page,
     login_with_wrong_password,
     new_poll_form,
+    page_not_found,
 ]
 
 
