@@ -123,7 +123,8 @@ def test_reader_votes_with_the_keyboard_only(page, poll):
     expect(row).to_contain_text("1 vote · 100%")
 
 
-def test_open_results_refresh_while_the_reader_watches(new_context, poll):
+def test_open_results_refresh_while_the_reader_watches(new_context, poll, settings):
+    settings.POLLS_RESULTS_REFRESH_SECONDS = 1  # the default 5 s would only slow the suite
     watcher = new_context().new_page()
     watcher.goto(poll.get_absolute_url())
     wait_for_htmx(watcher)
