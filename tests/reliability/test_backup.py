@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
@@ -51,30 +51,49 @@ def to_milliseconds(value):
 
 
 def snapshot() -> dict[str, list[tuple]]:
-    """Every row of the apps that hold the site's data, field by field."""
+    """Every row of the apps that hold the site's data, field by field.
+
+    Accounts, groups and permissions are dumped by natural key, so after a restore they may
+    carry new ids; they are compared by name (username, group name, app + codename), and so
+    is every reference to them.
+    """
+    by_name = {
+        User: dict(User.objects.values_list("pk", "username")),
+        Group: dict(Group.objects.values_list("pk", "name")),
+        Permission: {
+            pk: (app, codename)
+            for pk, app, codename in Permission.objects.values_list(
+                "pk", "content_type__app_label", "codename"
+            )
+        },
+    }
+
+    def named(model, value):
+        return by_name[model].get(value, value) if model in by_name else value
+
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label not in KEPT_APPS or model._meta.model_name == "permission":
+        if model._meta.app_label not in KEPT_APPS or model is Permission:
             continue
-        fields = [f.attname for f in model._meta.concrete_fields]
+        fields = model._meta.concrete_fields
+        targets = [model if f.primary_key else f.related_model for f in fields]
         rows[model._meta.label] = sorted(
-            (tuple(map(to_milliseconds, row)) for row in model.objects.values_list(*fields)),
+            (
+                tuple(
+                    to_milliseconds(named(target, value))
+                    for target, value in zip(targets, row, strict=True)
+                )
+                for row in model.objects.values_list(*[f.attname for f in fields])
+            ),
             key=repr,
         )
         for m2m in model._meta.many_to_many:
             links = m2m.remote_field.through.objects.values_list(
                 m2m.m2m_field_name() + "_id", m2m.m2m_reverse_field_name() + "_id"
             )
-            if m2m.related_model is Permission:
-                # Permissions are recreated (new ids) after a flush; compare them by name.
-                names = {
-                    pk: (app, codename)
-                    for pk, app, codename in Permission.objects.values_list(
-                        "pk", "content_type__app_label", "codename"
-                    )
-                }
-                links = [(owner, names[target]) for owner, target in links]
-            rows[f"{model._meta.label}.{m2m.name}"] = sorted(links)
+            rows[f"{model._meta.label}.{m2m.name}"] = sorted(
+                (named(model, owner), named(m2m.related_model, target)) for owner, target in links
+            )
     return rows
 
 
