@@ -56,22 +56,41 @@ def missing_tool(message: str):
 
 
 # --- the browser ------------------------------------------------------------------------
+# Set by the migrated_data fixture: how to restore the migration data after each test.
+_RESTORE: dict = {}
+
+
+def _restore_migrated_data(data: dict[str, str]) -> None:
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    for alias, serialized in data.items():
+        # A flush re-creates content types and permissions under new ids; the restored rows
+        # (a group's permissions) refer to the old ones, so those go back as they were.
+        ContentType.objects.using(alias).all().delete()
+        connections[alias].creation.deserialize_db_from_string(serialized)
+    ContentType.objects.clear_cache()
+
+
 @pytest.fixture(scope="session")
 def migrated_data(django_db_setup, django_db_blocker) -> dict[str, str]:
     """What migrations put in the test database (the "Trainers" group, say), serialized.
 
-    Taken before Playwright starts: its event loop lives in greenlets, and after that the
-    tests no longer see the connection object Django hung the serialized data on, so
+    Django serializes it when it creates the test database (the autouse fixture below asks
+    for that); we keep a reference before Playwright starts, because once its greenlets
+    run the tests no longer see the connection object that Django hung the data on, so
     pytest-django's serialized rollback alone would restore nothing.
     """
     from django.db import connections
 
     with django_db_blocker.unblock():
-        return {
+        data = {
             alias: getattr(connections[alias], "_test_serialized_contents", None)
             or connections[alias].creation.serialize_db_to_string()
             for alias in connections
         }
+    _RESTORE.update(blocker=django_db_blocker, data=data)
+    return data
 
 
 @pytest.fixture(scope="session")
@@ -139,22 +158,21 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _migrated_data_restored(transactional_db, migrated_data):
-    """Live-server tests run on a database flushed after each test; put back what the
-    migrations created, as Django's serialized rollback would.
+def _migrated_data_restored(transactional_db, django_db_serialized_rollback, migrated_data):
+    """Live-server tests commit their data (the server answers from its own thread and,
+    on PostgreSQL, its own connection), and the database is flushed after each one. Put
+    back what the migrations created before each test, and again after the flush (see
+    pytest_runtest_teardown) so that tests elsewhere that run later find it too."""
+    _restore_migrated_data(migrated_data)
 
-    The live server answers from its own thread (and, on PostgreSQL, its own connection),
-    so these tests commit their data and the database is emptied afterwards.
-    """
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
 
-    for alias, data in migrated_data.items():
-        # The flush re-creates content types and permissions under new ids; the restored
-        # rows (a group's permissions) refer to the old ones, so those go back as they were.
-        ContentType.objects.using(alias).all().delete()
-        connections[alias].creation.deserialize_db_from_string(data)
-    ContentType.objects.clear_cache()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    result = yield
+    if _RESTORE and "_migrated_data_restored" in getattr(item, "fixturenames", ()):
+        with _RESTORE["blocker"].unblock():
+            _restore_migrated_data(_RESTORE["data"])
+    return result
 
 
 # --- axe-core ---------------------------------------------------------------------------
