@@ -89,7 +89,8 @@ def migrated_data(django_db_setup, django_db_blocker) -> dict[str, str]:
             or connections[alias].creation.serialize_db_to_string()
             for alias in connections
         }
-    _RESTORE.update(blocker=django_db_blocker, data=data)
+        names = {alias: connections[alias].settings_dict["NAME"] for alias in data}
+    _RESTORE.update(blocker=django_db_blocker, data=data, test_db_names=names)
     return data
 
 
@@ -169,7 +170,16 @@ def _migrated_data_restored(transactional_db, django_db_serialized_rollback, mig
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     result = yield
-    if _RESTORE and "_migrated_data_restored" in getattr(item, "fixturenames", ()):
+    if nextitem is None or not _RESTORE:
+        return result  # the session is over: the test database is gone
+    if "_migrated_data_restored" not in getattr(item, "fixturenames", ()):
+        return result
+    from django.db import connections
+
+    # Never write anywhere but the test database (after it is torn down, the settings
+    # point at the developer's own database again).
+    names = {alias: connections[alias].settings_dict["NAME"] for alias in _RESTORE["data"]}
+    if names == _RESTORE["test_db_names"]:
         with _RESTORE["blocker"].unblock():
             _restore_migrated_data(_RESTORE["data"])
     return result
