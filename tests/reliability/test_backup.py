@@ -20,11 +20,9 @@ from django.test import Client
 from comments.models import Comment
 from polls.models import Ballot, Poll
 
-# serialized_rollback: the flush after a transactional test would otherwise take the
-# rows data migrations made (the Trainers group) away from the tests that follow.
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 # The same command line as in docs/operations.md.
 DUMP_OPTIONS = {
@@ -97,7 +95,7 @@ def snapshot() -> dict[str, list[tuple]]:
     return rows
 
 
-def test_demo_data_round_trips_through_dumpdata_and_loaddata(tmp_path):
+def test_demo_data_round_trips_through_dumpdata_and_loaddata(tmp_path, trainers_group):
     call_command("load_demo", force=True, stdout=io.StringIO())
     before = snapshot()
     assert Poll.objects.exists() and Ballot.objects.exists() and Comment.objects.exists()
@@ -119,7 +117,7 @@ def test_demo_data_round_trips_through_dumpdata_and_loaddata(tmp_path):
     assert without_tokens(page_after) == without_tokens(page_before)
 
 
-def test_restored_site_keeps_working_for_new_votes_and_users(tmp_path):
+def test_restored_site_keeps_working_for_new_votes_and_users(tmp_path, trainers_group):
     """After a restore the id sequences are past the restored rows (no duplicate keys)."""
     from django.contrib.auth import get_user_model
 

@@ -16,9 +16,7 @@ from tests.factories import make_poll
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# serialized_rollback: the flush after a transactional test would otherwise take the
-# rows data migrations made (the Trainers group) away from the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 class FailOn:

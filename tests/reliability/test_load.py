@@ -100,7 +100,7 @@ def _browser_post(port: int, path: str, form: dict, address: str) -> int:
     return status
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_voters_and_commenters_through_a_live_server(live_server, settings):
     from comments.models import Comment
     from polls.models import Ballot

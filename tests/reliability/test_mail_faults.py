@@ -20,9 +20,7 @@ from comments.models import Comment
 from tests.factories import make_poll, make_user
 from tests.reliability.smtp import SMTPServer, free_port
 
-# serialized_rollback: the flush after a transactional test would otherwise take the
-# rows data migrations made (the Trainers group) away from the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PORT = free_port()
 DELAYS = (60, 300)
