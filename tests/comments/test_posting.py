@@ -136,6 +136,18 @@ def test_too_many_posts_from_one_address_get_429_with_retry_after(client, poll, 
     assert Comment.objects.count() == 2
 
 
+def test_a_workshop_room_of_30_behind_one_address_can_all_comment(poll):
+    from django.test import Client
+
+    for number in range(30):
+        browser = Client(REMOTE_ADDR="203.0.113.7")
+        response = browser.post(
+            post_url(poll), form_data(name=f"Learner {number}", email=f"l{number}@example.com")
+        )
+        assert response.status_code == 302, response.status_code
+    assert Comment.objects.filter(poll=poll).count() == 30
+
+
 def test_commenting_on_a_draft_poll_is_not_found(client, poll):
     poll.status = poll.Status.DRAFT
     poll.save()
