@@ -54,9 +54,6 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         limit=settings.COMMENTS_RATE_LIMIT,
         window=settings.COMMENTS_RATE_WINDOW,
     )
-    if not limit.allowed:
-        return _too_many(request, limit.retry_after)
-
     is_reply = bool(request.POST.get("reply_to"))
     form = CommentForm(
         request.POST,
@@ -64,6 +61,21 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         user=request.user,
         auto_id="id_reply_%s" if is_reply else "id_%s",
     )
+    if not limit.allowed:
+        if not request.htmx:
+            return _too_many(request, limit.retry_after)
+        # In place, with the person's text kept and the reason shown (see socialpoll.js).
+        form.add_error(
+            None,
+            f"Too many comments came from your network just now. Please wait "
+            f"{limit.retry_after} seconds and send it again.",
+        )
+        form.renew_expired_token()
+        form.focus()
+        response = HttpResponse(discussion_html(request, poll, bound_form=form), status=429)
+        response["Retry-After"] = str(limit.retry_after)
+        response["HX-Reswap"] = "outerHTML"
+        return response
     if form.is_bot:  # the honeypot: answer as if held, keep nothing
         return _after_post(request, poll, comment=None, form=form)
     if form.is_valid():

@@ -74,3 +74,19 @@
     }
   });
 })();
+
+/* socialpoll: show a refused htmx request's answer in place.
+
+   htmx leaves 4xx answers unswapped. Views that answer a refused htmx request with
+   content worth showing (a refused vote with its reason, a rate-limited comment with the
+   person's text and a "please wait" message) mark that answer with an HX-Reswap header;
+   only such answers are swapped. Other error answers (e.g. a CSRF failure page) are not. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.isError || !detail.xhr.getResponseHeader("HX-Reswap")) return;
+    detail.shouldSwap = true;
+    detail.isError = false;
+  });
+})();

@@ -56,46 +56,8 @@ def missing_tool(message: str):
 
 
 # --- the browser ------------------------------------------------------------------------
-# Set by the migrated_data fixture: how to restore the migration data after each test.
-_RESTORE: dict = {}
-
-
-def _restore_migrated_data(data: dict[str, str]) -> None:
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connections
-
-    for alias, serialized in data.items():
-        # A flush re-creates content types and permissions under new ids; the restored rows
-        # (a group's permissions) refer to the old ones, so those go back as they were.
-        ContentType.objects.using(alias).all().delete()
-        connections[alias].creation.deserialize_db_from_string(serialized)
-    ContentType.objects.clear_cache()
-
-
 @pytest.fixture(scope="session")
-def migrated_data(django_db_setup, django_db_blocker) -> dict[str, str]:
-    """What migrations put in the test database (the "Trainers" group, say), serialized.
-
-    Django serializes it when it creates the test database (the autouse fixture below asks
-    for that); we keep a reference before Playwright starts, because once its greenlets
-    run the tests no longer see the connection object that Django hung the data on, so
-    pytest-django's serialized rollback alone would restore nothing.
-    """
-    from django.db import connections
-
-    with django_db_blocker.unblock():
-        data = {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            or connections[alias].creation.serialize_db_to_string()
-            for alias in connections
-        }
-        names = {alias: connections[alias].settings_dict["NAME"] for alias in data}
-    _RESTORE.update(blocker=django_db_blocker, data=data, test_db_names=names)
-    return data
-
-
-@pytest.fixture(scope="session")
-def browser(migrated_data):
+def browser():
     if not os.access(CHROMIUM, os.X_OK):
         missing_tool(
             f"Chromium is not installed at {CHROMIUM} "
@@ -159,30 +121,11 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _migrated_data_restored(transactional_db, django_db_serialized_rollback, migrated_data):
+def _committed_data(transactional_db):
     """Live-server tests commit their data (the server answers from its own thread and,
-    on PostgreSQL, its own connection), and the database is flushed after each one. Put
-    back what the migrations created before each test, and again after the flush (see
-    pytest_runtest_teardown) so that tests elsewhere that run later find it too."""
-    _restore_migrated_data(migrated_data)
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item, nextitem):
-    result = yield
-    if nextitem is None or not _RESTORE:
-        return result  # the session is over: the test database is gone
-    if "_migrated_data_restored" not in getattr(item, "fixturenames", ()):
-        return result
-    from django.db import connections
-
-    # Never write anywhere but the test database (after it is torn down, the settings
-    # point at the developer's own database again).
-    names = {alias: connections[alias].settings_dict["NAME"] for alias in _RESTORE["data"]}
-    if names == _RESTORE["test_db_names"]:
-        with _RESTORE["blocker"].unblock():
-            _restore_migrated_data(_RESTORE["data"])
-    return result
+    on PostgreSQL, its own connection), so each test gets a transactional database that is
+    flushed afterwards. The flush re-sends post_migrate, which re-creates content types,
+    permissions and the "Trainers" group (polls.apps.ensure_trainers_group)."""
 
 
 # --- axe-core ---------------------------------------------------------------------------

@@ -13,8 +13,7 @@ from tests.factories import make_poll, make_user
 REPLIES = 50
 
 
-# serialized_rollback: leave the migrated rows (the Trainers group) for the tests after this
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_replies_to_one_parent_are_all_kept_once_in_order(client, settings):
     settings.COMMENTS_PER_PAGE = 1000
     poll = make_poll(author=make_user("host"))

@@ -100,3 +100,16 @@ def test_notice_after_posting_takes_the_focus(client, poll):
     html = client.post(post_url(poll), form_data(), **HX).content.decode()
     notice = re.search(r'<div[^>]*role="status"[^>]*>', html).group(0)
     assert "autofocus" in notice and 'tabindex="-1"' in notice
+
+
+def test_rate_limited_htmx_post_keeps_the_text_and_says_when_to_retry(client, poll, settings):
+    settings.COMMENTS_RATE_LIMIT = 1
+    client.post(post_url(poll), form_data(body="My first thought."), **HX)
+    response = client.post(post_url(poll), form_data(body="My second, longer thought."), **HX)
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert response["HX-Reswap"] == "outerHTML"  # swapped in by socialpoll.js
+    assert "Too many comments came from your network" in html
+    assert "My second, longer thought." in html
+    assert Comment.objects.count() == 1

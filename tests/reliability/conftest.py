@@ -1,19 +1,9 @@
-import importlib
-
 import pytest
 
 
 @pytest.fixture
 def trainers_group(transactional_db):
-    """The Trainers group a data migration creates, back after an earlier transactional
-    test's flush took it (flush re-creates permissions, not data-migration rows)."""
-    from django.contrib.auth.models import Group, Permission
+    """The Trainers group: made by a data migration, and re-made after every flush."""
+    from django.contrib.auth.models import Group
 
-    migration = importlib.import_module("polls.migrations.0002_trainers_group")
-    group, _ = Group.objects.get_or_create(name="Trainers")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="polls", codename__in=migration.TRAINER_PERMISSIONS
-        )
-    )
-    return group
+    return Group.objects.get(name="Trainers")
