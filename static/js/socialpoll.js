@@ -90,3 +90,17 @@
     detail.isError = false;
   });
 })();
+
+/* socialpoll: one reply form at a time. Opening "Reply" under another comment closes the
+   form already open, so the page never holds two forms with the same ids. */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (!(target instanceof Element) || target.id.indexOf("reply-slot-") !== 0) return;
+    var slots = document.querySelectorAll(".reply-slot");
+    for (var i = 0; i < slots.length; i++) {
+      if (slots[i] !== target) slots[i].innerHTML = "";
+    }
+  });
+})();

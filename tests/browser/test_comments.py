@@ -207,3 +207,23 @@ def test_focus_moves_to_the_notice_after_posting_with_htmx(page, poll):
     assert focus_moves_into(page, ".comment-notice"), (
         f"after posting, focus is on {focused_element(page)}, not on the notice"
     )
+
+
+def test_opening_a_second_reply_form_closes_the_first(page, poll, ana_comment):
+    other = comment_insert(
+        poll=poll,
+        parent=None,
+        name="Cleo",
+        email="cleo@example.com",
+        body="Learning by watching each other work.",
+        status=Comment.Status.APPROVED,
+    )
+    open_poll(page, poll, javascript=True)
+    page.locator(f"article#comment-{ana_comment.pk}").get_by_role("link", name="Reply").click()
+    expect(page.locator(f"article#comment-{ana_comment.pk} #reply-form")).to_be_visible()
+
+    page.locator(f"article#comment-{other.pk}").get_by_role("link", name="Reply").click()
+
+    expect(page.locator(f"article#comment-{other.pk} #reply-form")).to_contain_text("Reply to Cleo")
+    expect(page.locator("#reply-form")).to_have_count(1)
+    assert marker_survived(page), "opening a reply form reloaded the page"
