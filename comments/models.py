@@ -130,10 +130,13 @@ class Comment(models.Model):
         return f"{self.name}: {self.excerpt}"
 
     def save(self, *args, **kwargs) -> None:
-        # A derived rendering, not a business rule: the sanitised HTML of the body.
-        self.body_html = render_markdown(self.body)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        # A derived rendering, not a business rule: the sanitised HTML of the body, redone
+        # only when the body may have changed (moderation saves the status alone).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.body_html = render_markdown(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -113,10 +113,13 @@ class Poll(models.Model):
         return self.question
 
     def save(self, *args, **kwargs) -> None:
-        # A derived rendering, not a business rule: the sanitised HTML of the intro.
-        self.intro_html = render_markdown(self.intro)
-        if "update_fields" in kwargs and kwargs["update_fields"] is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "intro_html"}
+        # A derived rendering, not a business rule: the sanitised HTML of the intro, redone
+        # only when the intro may have changed (not on a save of the status alone, say).
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "intro" in update_fields:
+            self.intro_html = render_markdown(self.intro)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "intro_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
