@@ -104,7 +104,9 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> Ballot:
         except IntegrityError:
             ballot = _ballot_change(poll=poll, voter=voter, ids=ids)
         else:
-            ballot.choices.set(ids)
+            # A brand-new ballot holds no choices yet: insert them, no need to diff (set()).
+            through = Ballot.choices.through
+            through.objects.bulk_create(through(ballot=ballot, choice_id=pk) for pk in ids)
             Choice.objects.filter(pk__in=ids).update(votes=F("votes") + 1)
             Poll.objects.filter(pk=poll.pk).update(
                 ballot_count=F("ballot_count") + 1, results_version=F("results_version") + 1
