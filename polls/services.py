@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -112,6 +112,144 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> Ballot:
                 ballot_count=F("ballot_count") + 1, results_version=F("results_version") + 1
             )
     return ballot
+
+
+def _first_ballot_sql() -> str:
+    """The one statement of ballot_cast_first, with table and column names from the models."""
+    q = connection.ops.quote_name
+    through = Ballot.choices.through
+
+    def columns(model) -> dict[str, str]:
+        return {field.name: q(field.column) for field in model._meta.concrete_fields}
+
+    pt, ct, bt, tt = (q(m._meta.db_table) for m in (Poll, Choice, Ballot, through))
+    P, C, B, T = (columns(m) for m in (Poll, Choice, Ballot, through))
+    ballot_fk = Ballot.choices.field.m2m_field_name()
+    choice_fk = Ballot.choices.field.m2m_reverse_field_name()
+    published = Poll.Status.PUBLISHED.value
+    users = Poll.Voters.USERS.value
+    # Both clocks must say "open": the app server's (%(now)s, what ballot_cast uses) and the
+    # database's clock_timestamp(), which PostgreSQL evaluates again when it re-checks the
+    # row after waiting for its lock; so a vote that waited for poll_close sees it closed.
+    # Any disagreement only sends the vote down the full path, which decides.
+    return f"""
+WITH p AS (
+  SELECT {P["id"]} AS id FROM {pt}
+  WHERE {P["slug"]} = %(slug)s AND {P["status"]} = '{published}'
+    AND ({P["opens_at"]} IS NULL
+         OR ({P["opens_at"]} <= %(now)s AND {P["opens_at"]} <= clock_timestamp()))
+    AND ({P["closes_at"]} IS NULL
+         OR ({P["closes_at"]} > %(now)s AND {P["closes_at"]} > clock_timestamp()))
+    AND ({P["who_can_vote"]} <> '{users}' OR %(has_user)s)
+    AND %(n)s <= CASE WHEN {P["multiple"]} THEN {P["max_choices"]} ELSE 1 END
+  FOR NO KEY UPDATE
+), c AS (
+  SELECT {C["id"]} AS id FROM {ct}
+  WHERE {C["poll"]} IN (SELECT id FROM p) AND {C["id"]} = ANY(%(ids)s)
+), ok AS (
+  SELECT id FROM p WHERE (SELECT count(*) FROM c) = %(n)s
+), b AS (
+  INSERT INTO {bt} ({B["poll"]}, {B["voter_key"]}, {B["user"]}, {B["created_at"]},
+                    {B["updated_at"]})
+  SELECT id, %(key)s, %(user)s, %(now)s, %(now)s FROM ok
+  ON CONFLICT ({B["poll"]}, {B["voter_key"]}) DO NOTHING
+  RETURNING {B["id"]} AS id
+), bc AS (
+  INSERT INTO {tt} ({T[ballot_fk]}, {T[choice_fk]})
+  SELECT b.id, c.id FROM b CROSS JOIN c
+), uc AS (
+  UPDATE {ct} SET {C["votes"]} = {C["votes"]} + 1
+  WHERE {C["id"]} IN (SELECT id FROM c) AND EXISTS (SELECT 1 FROM b)
+), up AS (
+  UPDATE {pt} SET {P["ballot_count"]} = {P["ballot_count"]} + 1,
+                  {P["results_version"]} = {P["results_version"]} + 1
+  WHERE {P["id"]} IN (SELECT id FROM ok) AND EXISTS (SELECT 1 FROM b)
+)
+SELECT id FROM b
+"""  # noqa: S608 - table and column names come from the models; every value is a parameter
+
+
+_FIRST_BALLOT_SQL: str | None = None
+
+
+def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int | None:
+    """A voter's first, valid ballot in one statement on PostgreSQL; None if anything is off.
+
+    The fast path for the common vote: one round trip instead of about a dozen. It returns
+    the new ballot's id, or None when the backend is not PostgreSQL, the input is doubtful,
+    or any rule did not hold (no such published poll, not open, closed, login required, too
+    many or unknown choices, already voted). Nothing is written when it returns None, since
+    the whole thing is one statement; the caller then runs ballot_cast, which stays the
+    authority and gives the refusal its reason (or changes an existing ballot).
+
+    It means what ballot_check_open + _check_choice_count + the choice check + the insert
+    and the counter updates of ballot_cast mean, and it is safe under concurrency:
+
+    * ``p`` locks the poll row (FOR NO KEY UPDATE, as ballot_cast does: poll row first,
+      then the choice rows, see the module docstring). Voters of one poll queue on that
+      lock. Under READ COMMITTED, a statement that waited for the lock re-checks p's WHERE
+      against the newest row version, with clock_timestamp() evaluated again; so a poll that
+      poll_close (or poll_update) closed, unpublished or restricted meanwhile yields no row,
+      and no ballot is written after a close has committed.
+    * The same voter twice: the second INSERT waits on the unique index
+      (ballot_one_per_voter) and then does nothing; ``b`` is empty, so no choice row, no
+      counter changes; None sends it down the full path ("already voted", or a change).
+    * Counters are ``votes + 1``/``ballot_count + 1`` on the newest row versions (UPDATE
+      re-reads a row changed since the statement's snapshot), and only when ``b`` inserted.
+    * A choice read from the statement's snapshot but deleted by a trainer's edit
+      committed meanwhile fails the foreign key check at the end of the statement: the
+      IntegrityError is caught and None returned (the full path then answers 400); a
+      choice added meanwhile is not seen, so the count does not match and None is returned.
+
+    In autocommit (how Django serves requests) the statement is its own transaction: one
+    round trip. Inside an outer atomic block (tests, scripts) it runs in a savepoint with
+    the foreign keys checked at once, so a failure leaves the outer transaction usable.
+    """
+    global _FIRST_BALLOT_SQL
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        ids = _parse_choice_ids(choice_ids)
+    except ValidationError:
+        return None
+    if not ids or len(ids) > poll_setting("POLLS_MAX_CHOICES"):
+        return None
+    if _FIRST_BALLOT_SQL is None:
+        _FIRST_BALLOT_SQL = _first_ballot_sql()
+    params = {
+        "slug": slug,
+        "now": timezone.now(),
+        "has_user": voter.user is not None,
+        "n": len(ids),
+        "ids": ids,
+        "key": voter.key,
+        "user": getattr(voter.user, "pk", None),
+    }
+    if not connection.in_atomic_block:
+        # Autocommit: the statement is its own transaction, and its commit checks Django's
+        # deferred foreign keys, so a vanished choice fails here as an IntegrityError.
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_FIRST_BALLOT_SQL, params)
+                row = cursor.fetchone()
+        except IntegrityError:
+            return None
+        return row[0] if row else None
+    # Inside a transaction: a savepoint keeps the outer transaction usable after a failure,
+    # and the foreign keys (DEFERRABLE INITIALLY DEFERRED) are checked now, as in autocommit,
+    # instead of failing the outer COMMIT later. Django's check_constraints() does the same.
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(_FIRST_BALLOT_SQL, params)
+            row = cursor.fetchone()
+    except IntegrityError:
+        row = None
+    finally:
+        if not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return row[0] if row else None
 
 
 def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> Ballot:

@@ -161,9 +161,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
     if not limit.allowed:
         return _too_many_votes(request, slug, limit.retry_after)
 
-    poll = _visible_poll(request, slug)
     voter = voter_for_request(request)
     selected = request.POST.getlist("choice")
+    if not request.htmx:
+        # The common case, a first valid ballot, in one statement without loading the poll;
+        # anything else (refusals, vote changes, SQLite) goes the full way below.
+        ballot_id = services.ballot_cast_first(slug=slug, voter=voter, choice_ids=selected)
+        if ballot_id is not None:
+            messages.success(request, "Thanks for voting!")
+            return remember_voter(redirect("polls:detail", slug=slug), voter)
+
+    poll = _visible_poll(request, slug)
     template = "polls/_vote.html" if request.htmx else "polls/poll_detail.html"
     try:
         ballot = services.ballot_cast(poll=poll, voter=voter, choice_ids=selected)
