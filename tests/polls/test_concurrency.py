@@ -5,12 +5,14 @@ constraint) and SQLite (BEGIN IMMEDIATE with a 20 s busy timeout serialises writ
 """
 
 import threading
+import time
 from collections import Counter
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 
-from polls.models import Ballot
+from polls import services
+from polls.models import Ballot, Choice, Poll
 from polls.services import counters_verify
 from tests.factories import make_poll, voter_client
 from tests.polls.conftest import choice_ids, counts, vote_url
@@ -99,4 +101,94 @@ def test_one_voter_changing_their_vote_20_times_at_once_keeps_counters_exact():
     assert Counter(statuses) == {302: 20}, statuses
     ballots, total, votes = counts(poll)
     assert (ballots, total, sum(votes)) == (1, 1, 1)
+    assert counters_verify() == []
+
+
+def test_votes_racing_poll_close_are_counted_until_it_commits_and_refused_after():
+    """Every stored ballot was answered 302; once poll_close has returned, every vote is 403."""
+    poll = make_poll(choices=("A", "B", "C"))
+    choices = choice_ids(poll)
+    url = vote_url(poll)
+    closed = threading.Event()
+
+    def racer(thread: int):
+        def job() -> list[tuple[bool, int]]:
+            seen = []
+            client_ip = f"203.0.113.{thread + 1}"  # one rate-limit bucket per racer
+            for n in range(1000):
+                after_close = closed.is_set()  # poll_close had committed before this POST
+                client = voter_client(f"racer-{thread}-{n}", REMOTE_ADDR=client_ip)
+                seen.append((after_close, client.post(url, {"choice": choices[n % 3]}).status_code))
+                if after_close:
+                    break
+            return seen
+
+        return job
+
+    def closer() -> str:
+        deadline = time.monotonic() + 60
+        while Ballot.objects.filter(poll=poll).count() < 20 and time.monotonic() < deadline:
+            time.sleep(0.002)
+        services.poll_close(poll=poll)
+        closed.set()
+        return "closed"
+
+    results = run_at_once([closer] + [racer(t) for t in range(12)])
+    assert results[0] == "closed", results[0]
+    assert not any(isinstance(result, Exception) for result in results), results
+    seen = [entry for result in results[1:] for entry in result]
+    statuses = Counter(status for _, status in seen)
+    assert set(statuses) <= {302, 403}, statuses
+    assert [status for after, status in seen if after] == [403] * 12
+    ballots, total, votes = counts(poll)
+    assert statuses[302] >= 20
+    assert ballots == total == sum(votes) == statuses[302]
+    assert counters_verify() == []
+
+
+def _wait_until_a_query_waits_for_a_lock(timeout: float = 20) -> None:
+    if connection.vendor != "postgresql":
+        time.sleep(0.5)  # SQLite: the voter waits in BEGIN IMMEDIATE; nothing to look at
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the vote never waited for the poll's lock")
+
+
+def test_a_choice_removed_while_a_vote_for_it_waits_is_refused_and_nothing_is_written():
+    """The vote read the choice before it waited; the removal commits first: 400, no trace."""
+    poll = make_poll(choices=("Kept", "Also kept", "Removed"))
+    kept, _, removed = choice_ids(poll)
+    answer: list = []
+
+    def vote() -> None:
+        try:
+            answer.append(voter_client("waiter").post(vote_url(poll), {"choice": removed}))
+        except Exception as error:  # reported by the assertion below
+            answer.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():  # a trainer's edit, as poll_update takes it: the poll first
+        Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
+        Choice.objects.filter(pk=removed).delete()
+        voter = threading.Thread(target=vote)
+        voter.start()
+        _wait_until_a_query_waits_for_a_lock()
+    voter.join(timeout=60)
+    assert not voter.is_alive()
+    assert answer[0].status_code == 400, answer
+    assert "That is not one of this poll&#x27;s choices." in answer[0].content.decode()
+    assert counts(poll) == (0, 0, [0, 0])
+    assert voter_client("waiter").post(vote_url(poll), {"choice": kept}).status_code == 302
+    assert counts(poll) == (1, 1, [1, 0])
     assert counters_verify() == []
