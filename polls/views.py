@@ -163,13 +163,17 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
 
     voter = voter_for_request(request)
     selected = request.POST.getlist("choice")
-    if not request.htmx:
-        # The common case, a first valid ballot, in one statement without loading the poll;
-        # anything else (refusals, vote changes, SQLite) goes the full way below.
-        ballot_id = services.ballot_cast_first(slug=slug, voter=voter, choice_ids=selected)
-        if ballot_id is not None:
-            messages.success(request, "Thanks for voting!")
-            return remember_voter(redirect("polls:detail", slug=slug), voter)
+    # The common case, a first valid ballot, in one statement without loading the poll;
+    # anything else (refusals, vote changes, SQLite) goes the full way below.
+    ballot_id = services.ballot_cast_first(slug=slug, voter=voter, choice_ids=selected)
+    if ballot_id is not None:
+        if request.htmx:  # the vote block, read after the vote: counters included
+            poll = _visible_poll(request, slug)
+            ballot = Ballot(pk=ballot_id, poll=poll, voter_key=voter.key)
+            context = _poll_context(request, poll, voter=voter, ballot=ballot, thanks=True)
+            return remember_voter(TemplateResponse(request, "polls/_vote.html", context), voter)
+        messages.success(request, "Thanks for voting!")
+        return remember_voter(redirect("polls:detail", slug=slug), voter)
 
     poll = _visible_poll(request, slug)
     template = "polls/_vote.html" if request.htmx else "polls/poll_detail.html"

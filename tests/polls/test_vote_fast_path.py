@@ -172,13 +172,16 @@ def test_drafts_and_unknown_polls_keep_their_answers(poll, trainer):
     assert services.counters_verify() == []
 
 
-def test_htmx_first_vote_still_answers_with_the_block(poll):
+def test_htmx_first_vote_answers_with_the_block_showing_the_vote_and_the_new_total(poll):
     response = voter_client().post(
-        vote_url(poll), {"choice": choice_ids(poll)[0]}, HTTP_HX_REQUEST="true"
+        vote_url(poll), {"choice": choice_ids(poll)[1]}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert "Thanks for voting!" in response.content.decode()
-    assert counts(poll) == (1, 1, [1, 0, 0])
+    html = response.content.decode()
+    assert "Thanks for voting!" in html
+    assert "You voted for <strong>Social media in a course</strong>" in html
+    assert "1 vote" in html
+    assert counts(poll) == (1, 1, [0, 1, 0])
 
 
 # --- the service function itself ----------------------------------------------------------
