@@ -9,12 +9,13 @@ from django.core.cache import cache
 from django.db import transaction
 
 
-def _version_key(poll_id: int) -> str:
+def version_key(poll_id: int) -> str:
+    """The cache key holding this poll's thread version (read with others in one go)."""
     return f"comments:thread-version:{poll_id}"
 
 
 def thread_version(*, poll_id: int) -> str:
-    key = _version_key(poll_id)
+    key = version_key(poll_id)
     version = cache.get(key)
     if version is None:
         version = secrets.token_hex(6)
@@ -24,7 +25,7 @@ def thread_version(*, poll_id: int) -> str:
 
 
 def _bump(poll_id: int) -> None:
-    cache.set(_version_key(poll_id), secrets.token_hex(6), timeout=None)
+    cache.set(version_key(poll_id), secrets.token_hex(6), timeout=None)
 
 
 def invalidate(*, poll_id: int) -> None:

@@ -14,6 +14,10 @@ DEFAULTS: dict[str, Any] = {
     # How long a rendered results fragment stays in the cache (it is keyed on the poll's
     # results_version, so a vote never leaves a stale copy behind; this only bounds memory).
     "POLLS_RESULTS_CACHE_SECONDS": 600,
+    # How long a whole poll page, as anonymous first-time readers get it, stays cached
+    # (polls/pagecache.py: its key follows every vote, edit and comment, so this only
+    # bounds what the key cannot see, such as new templates after a deploy). 0 turns it off.
+    "POLLS_PAGE_CACHE_SECONDS": 300,
     # How often an open poll's results refresh in the browser (htmx), in seconds.
     "POLLS_RESULTS_REFRESH_SECONDS": 5,
     # Vote POSTs allowed per client IP address per window (seconds).

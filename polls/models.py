@@ -156,11 +156,17 @@ class Poll(models.Model):
     @property
     def state(self) -> str:
         """One word for lists and badges: draft, scheduled, open or closed."""
-        if not self.is_published:
+        return self.state_of(self.status, self.opens_at, self.closes_at)
+
+    @classmethod
+    def state_of(cls, status: str, opens_at, closes_at) -> str:
+        """The state a poll with these values is in now (for callers without an instance)."""
+        if status != cls.Status.PUBLISHED:
             return "draft"
-        if self.has_closed:
+        now = timezone.now()
+        if closes_at is not None and closes_at <= now:
             return "closed"
-        if not self.has_opened:
+        if opens_at is not None and opens_at > now:
             return "scheduled"
         return "open"
 

@@ -19,6 +19,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from polls import pagecache
 from polls.conf import poll_setting
 from polls.models import Ballot, Choice, Poll
 from polls.voters import Voter
@@ -112,6 +113,7 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> Ballot:
             Poll.objects.filter(pk=poll.pk).update(
                 ballot_count=F("ballot_count") + 1, results_version=F("results_version") + 1
             )
+            pagecache.invalidate(poll_id=poll.pk)
     return ballot
 
 
@@ -315,6 +317,7 @@ def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> Ballot:
         ballot.choices.set(ids)
         ballot.save(update_fields=["updated_at"])
         Poll.objects.filter(pk=poll.pk).update(results_version=F("results_version") + 1)
+        pagecache.invalidate(poll_id=poll.pk)
     return ballot
 
 
@@ -564,6 +567,7 @@ def poll_close(*, poll: Poll) -> Poll:
 def results_invalidate(*, poll: Poll) -> None:
     """Make every cached copy of this poll's results stale (after a change outside voting)."""
     Poll.objects.filter(pk=poll.pk).update(results_version=F("results_version") + 1)
+    pagecache.invalidate(poll_id=poll.pk)
 
 
 # --- counters -----------------------------------------------------------------------------

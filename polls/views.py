@@ -1,4 +1,5 @@
 import copy
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseStopPolling
 
-from polls import services
+from polls import pagecache, services
 from polls.conf import poll_setting
 from polls.forms import ChoiceFormSet, PollForm
 from polls.models import Ballot, Poll, results_visible
@@ -100,9 +101,22 @@ def _poll_context(
 @require_safe
 def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The poll page: question, intro, vote form and, when visible, the results."""
+    voter = voter_for_request(request)
+    shared = pagecache.shareable(request)
+    if shared:
+        response = pagecache.cached_response(request, slug, voter)
+        if response is not None:
+            return response
     poll = _visible_poll(request, slug)
-    context = _poll_context(request, poll, voter=voter_for_request(request))
-    return TemplateResponse(request, "polls/poll_detail.html", context)
+    if shared and poll.is_published:
+        versions = pagecache.versions_for_store(poll)
+        poll = _visible_poll(request, slug)  # read again after the versions, so a write
+        # between the two reads leaves a stored page stale rather than wrongly current
+    context = _poll_context(request, poll, voter=voter)
+    response = TemplateResponse(request, "polls/poll_detail.html", context)
+    if shared and poll.is_published and not context["has_voted"]:
+        response.add_post_render_callback(partial(pagecache.store, request, slug, poll, versions))
+    return response
 
 
 @require_safe

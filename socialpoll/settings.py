@@ -279,6 +279,10 @@ POLLS_VOTER_COOKIE_MAX_AGE = 60 * 60 * 24 * 730
 POLLS_VOTE_RATE_LIMIT = env_int("POLLS_VOTE_RATE_LIMIT", 300)
 POLLS_VOTE_RATE_WINDOW = 60
 POLLS_PER_PAGE = 20
+# The whole poll page for anonymous first-time readers is cached (polls/pagecache.py);
+# every vote, edit and comment makes the next reader's copy fresh, so this only bounds what
+# no version sees (new templates after a deploy, an author's renamed account). 0: off.
+POLLS_PAGE_CACHE_SECONDS = env_int("POLLS_PAGE_CACHE_SECONDS", 300)
 # Trust the first X-Forwarded-For address for rate limits (only behind your own proxy).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 

@@ -1,0 +1,168 @@
+"""The poll page as most readers get it, cached whole.
+
+Most requests for a poll page come from a reader with no account, no session and no ballot
+in this poll yet. For all of them the page is the same bytes but for three per-request
+values: the CSRF form token, the CSP nonce and the comment form's "served at" token. Such a
+page is rendered once, stored with those three values replaced by markers, and served to
+the next such reader with fresh values put back: two cache reads and no query instead of
+four queries and a template render.
+
+A stored page is served only while two versions, both kept in Django's cache (so every app
+server sees them through Redis), are what they were when it was rendered:
+
+* the poll's page version, which ``invalidate()`` replaces now and again after commit: on
+  every save or delete of a poll or a choice (signals, wired in apps.py: edits, publishing,
+  opening, closing, the admin) and with every ``results_version`` bump in services.py
+  (votes, vote changes, repaired counters);
+* the comment thread's version (comments/cache.py: every post and moderation action).
+
+It is also dropped when the poll's state (scheduled, open, closed) is no longer the one it
+was rendered in, so opening and closing times take effect on time. What no version sees (a
+deploy with new templates, the author renaming their account) lasts at most
+``POLLS_PAGE_CACHE_SECONDS``.
+
+Everyone else gets the page rendered for them: a signed-in user, a request with a session
+cookie or a pending message, a reader whose ballot is in this poll, an htmx request and any
+URL with a query string (another page of comments, a reply form).
+"""
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+
+from comments import cache as thread_cache
+from comments.forms import form_token
+from polls.conf import poll_setting
+from polls.models import Ballot, Poll
+from polls.voters import Voter
+
+# Markers cannot occur in a rendered page: user text is escaped ("<" is "&lt;") and
+# sanitised HTML has its comments stripped by nh3.
+CSRF_MARK = b"<!--socialpoll:csrf-->"
+NONCE_MARK = b"<!--socialpoll:nonce-->"
+SERVED_MARK = b"<!--socialpoll:served-->"
+
+_CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+_SERVED_VALUE = re.compile(rb'name="served" value="([^"]+)"')
+_MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
+
+
+def _version_key(poll_id: int) -> str:
+    return f"polls:page-version:{poll_id}"
+
+
+def _page_key(slug: str) -> str:
+    return f"polls:page:{slug}"
+
+
+def _bump(poll_id: int) -> None:
+    cache.set(_version_key(poll_id), secrets.token_hex(6), timeout=None)
+
+
+def invalidate(*, poll_id: int) -> None:
+    """Stop serving the stored page of this poll: now, and again after commit (a reader
+    between the write and the commit could otherwise store the page as it was)."""
+    _bump(poll_id)
+    transaction.on_commit(partial(_bump, poll_id))
+
+
+def invalidate_on_save(sender, instance, **kwargs) -> None:
+    """post_save/post_delete receiver for Poll and Choice (connected in apps.py)."""
+    poll_id = instance.pk if sender is Poll else instance.poll_id
+    if poll_id is not None:
+        invalidate(poll_id=poll_id)
+
+
+def _versions(poll_id: int) -> tuple[str, str]:
+    """(page version, thread version) of this poll, created if the cache has none."""
+    page_key, thread_key = _version_key(poll_id), thread_cache.version_key(poll_id)
+    found = cache.get_many([page_key, thread_key])
+    page_version = found.get(page_key)
+    if page_version is None:
+        page_version = secrets.token_hex(6)
+        if not cache.add(page_key, page_version, timeout=None):
+            page_version = cache.get(page_key) or page_version
+    thread_version = found.get(thread_key) or thread_cache.thread_version(poll_id=poll_id)
+    return page_version, thread_version
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    poll_id: int
+    versions: tuple[str, str]
+    opens_at: datetime | None
+    closes_at: datetime | None
+    state: str
+    page: bytes
+
+
+def shareable(request: HttpRequest) -> bool:
+    """Could this request get the page every anonymous first-time reader gets?"""
+    cookies = request.COOKIES
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and "HTTP_HX_REQUEST" not in request.META
+        and not cookies.get(settings.SESSION_COOKIE_NAME)
+        and not cookies.get(_MESSAGES_COOKIE)
+        and poll_setting("POLLS_PAGE_CACHE_SECONDS") > 0
+    )
+
+
+def cached_response(request: HttpRequest, slug: str, voter: Voter) -> HttpResponse | None:
+    """The stored page with this request's own tokens, if it is current and this reader
+    may have it (call only when ``shareable(request)``)."""
+    stored: StoredPage | None = cache.get(_page_key(slug))
+    if stored is None or _versions(stored.poll_id) != stored.versions:
+        return None
+    if Poll.state_of(Poll.Status.PUBLISHED, stored.opens_at, stored.closes_at) != stored.state:
+        return None
+    if (
+        not voter.is_new
+        and Ballot.objects.filter(poll_id=stored.poll_id, voter_key=voter.key).exists()
+    ):
+        return None  # a voter's page shows their ballot
+    # Bytes, not text: the values put in are ASCII, and re-encoding a page of comments
+    # would cost more than everything else here.
+    page = stored.page.replace(CSRF_MARK, get_token(request).encode())
+    if NONCE_MARK in page:
+        page = page.replace(NONCE_MARK, str(request.csp_nonce).encode())
+    if SERVED_MARK in page:
+        page = page.replace(SERVED_MARK, form_token().encode())
+    return HttpResponse(page)
+
+
+def versions_for_store(poll: Poll) -> tuple[str, str]:
+    """Read before the page's data: a write after this makes the stored page stale."""
+    return _versions(poll.pk)
+
+
+def store(request: HttpRequest, slug: str, poll: Poll, versions: tuple[str, str], response) -> None:
+    """Keep a just-rendered shared page, with its per-request values marked."""
+    if response.status_code != 200 or response.charset.lower() != "utf-8":
+        return
+    page = response.content
+    for value in set(_CSRF_VALUE.findall(page)):
+        page = page.replace(value, CSRF_MARK)
+    for value in set(_SERVED_VALUE.findall(page)):
+        page = page.replace(value, SERVED_MARK)
+    nonce = getattr(request, "_csp_nonce", None)
+    if nonce:
+        page = page.replace(nonce.encode(), NONCE_MARK)
+    stored = StoredPage(
+        poll_id=poll.pk,
+        versions=versions,
+        opens_at=poll.opens_at,
+        closes_at=poll.closes_at,
+        state=poll.state,
+        page=page,
+    )
+    cache.set(_page_key(slug), stored, poll_setting("POLLS_PAGE_CACHE_SECONDS"))

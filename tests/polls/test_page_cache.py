@@ -1,0 +1,253 @@
+"""The whole poll page cached for anonymous first-time readers (polls/pagecache.py).
+
+What a reader must never notice: every reader gets working tokens of their own, every
+write shows on the next page load, and a reader with a ballot, an account, a message or a
+query string gets the page made for them.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from comments.forms import _TOKEN_SALT
+from comments.models import Comment
+from polls import services
+from polls.models import Choice, Poll
+from tests.comments.helpers import add, form_data
+from tests.factories import make_poll, make_user, voter_client
+from tests.polls.conftest import choice_ids, vote_url
+
+pytestmark = pytest.mark.django_db
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SERVED = re.compile(r'name="served" value="([^"]+)"')
+NONCE = re.compile(r"'nonce-([^']+)'")  # in the Content-Security-Policy header
+
+
+def load(client, poll) -> tuple[str, int, object]:
+    """(page, queries it took, response) for one GET of the poll page."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(poll.get_absolute_url())
+    return response.content.decode(), len(queries), response
+
+
+def without_tokens(html: str, response) -> str:
+    html = html.replace(NONCE.search(response["Content-Security-Policy"]).group(1), "NONCE")
+    for pattern in (CSRF, SERVED):
+        html = pattern.sub("TOKEN", html)
+    return html
+
+
+@pytest.fixture
+def poll(db):
+    poll = make_poll(choices=("Learning with others", "Social media", "On the job"))
+    add(poll, name="Bea", body="Learning by watching others.")
+    return poll
+
+
+def test_the_second_anonymous_reader_gets_the_same_page_without_a_query(poll):
+    first, first_queries, first_response = load(Client(), poll)
+    second, second_queries, response = load(Client(), poll)
+    assert first_queries > 0
+    assert second_queries == 0
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert without_tokens(second, response) == without_tokens(first, first_response)
+    assert "Learning by watching others." in second
+
+
+def test_every_reader_of_the_stored_page_gets_tokens_of_their_own(poll):
+    pages = [load(Client(), poll) for _ in range(4)]  # rendered once, then from the cache
+    seen: dict[str, set] = {"csrf": set(), "served": set(), "nonce": set()}
+    for html, _, response in pages:
+        nonce = NONCE.search(response["Content-Security-Policy"]).group(1)
+        assert html.count(nonce) == 2  # in htmx's config and on its script tag
+        found = {"csrf": set(CSRF.findall(html)), "served": set(SERVED.findall(html))}
+        found["nonce"] = {nonce}
+        for name, values in found.items():
+            assert values and not values & seen[name], name  # present, and new to this reader
+            seen[name] |= values
+        assert "<!--socialpoll:" not in html
+
+
+def test_a_reader_of_the_stored_page_can_vote_with_its_csrf_token(poll):
+    load(Client(), poll)  # stores the page
+    reader = Client(enforce_csrf_checks=True)
+    html, queries, _ = load(reader, poll)
+    assert queries == 0
+    token = CSRF.search(html).group(1)
+    response = reader.post(
+        vote_url(poll), {"csrfmiddlewaretoken": token, "choice": choice_ids(poll)[0]}
+    )
+    assert response.status_code == 302
+    assert poll.ballots.count() == 1
+
+
+def test_a_reader_of_the_stored_page_can_comment_with_its_tokens(poll, settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    load(Client(), poll)
+    reader = Client(enforce_csrf_checks=True)
+    html, queries, _ = load(reader, poll)
+    assert queries == 0
+    served = SERVED.search(html).group(1)
+    served_at = float(signing.loads(served, salt=_TOKEN_SALT))
+    assert abs(served_at - timezone.now().timestamp()) < 60  # served now, not when stored
+    data = form_data(served=served, body="Something else altogether.")
+    data["csrfmiddlewaretoken"] = CSRF.search(html).group(1)
+    response = reader.post(f"/polls/{poll.slug}/comments/", data)
+    assert response.status_code in (200, 302)
+    assert Comment.objects.filter(poll=poll, body="Something else altogether.").exists()
+
+
+def _vote_elsewhere(poll):
+    voter_client().post(vote_url(poll), {"choice": choice_ids(poll)[0]})
+
+
+def _change_a_vote(poll):
+    Poll.objects.filter(pk=poll.pk).update(allow_vote_change=True)
+    reader = voter_client("changer")
+    reader.post(vote_url(poll), {"choice": choice_ids(poll)[1]})
+    reader.post(vote_url(poll), {"choice": choice_ids(poll)[0]})
+
+
+def _edit_the_question(poll):
+    poll.refresh_from_db()
+    services.poll_update(
+        poll=poll,
+        fields={"question": "How would YOU define social learning?"},
+        choices=[services.ChoiceInput(id=c.pk, text=c.text) for c in poll.choices.all()],
+        publish=True,
+    )
+
+
+def _add_a_choice_in_the_admin(poll):
+    Choice.objects.create(poll=poll, text="Something else altogether", position=9)
+
+
+def _close_it(poll):
+    services.poll_close(poll=poll)
+
+
+def _approve_a_comment(poll):
+    comment = add(poll, name="Cy", body="Peers teaching peers.", status=Comment.Status.PENDING)
+    from comments.services import comment_approve
+
+    comment_approve(comment=comment)
+
+
+def _drift_counters(poll):
+    _vote_elsewhere(poll)
+    Choice.objects.filter(poll=poll).update(votes=7)  # drifted, as after a bad restore
+
+
+def _repair_counters(poll):
+    services.counters_verify(repair=True)
+
+
+def _nothing(poll):
+    pass
+
+
+WRITES = {  # what happens before the page is stored, the write, what the page then shows
+    "a vote": (_nothing, _vote_elsewhere, "1 vote"),
+    "a changed vote": (_nothing, _change_a_vote, "1 vote · 100%"),
+    "an edited question": (_nothing, _edit_the_question, "How would YOU define social"),
+    "a choice added in the admin": (_nothing, _add_a_choice_in_the_admin, "altogether"),
+    "closing": (_nothing, _close_it, "This poll is closed"),
+    "an approved comment": (_nothing, _approve_a_comment, "Peers teaching peers."),
+    "repaired counters": (_drift_counters, _repair_counters, "1 vote · 100%"),
+}
+
+
+@pytest.mark.parametrize("write", WRITES, ids=list(WRITES))
+def test_every_write_shows_on_the_next_anonymous_page_load(poll, write):
+    before_storing, change, expected = WRITES[write]
+    before_storing(poll)
+    before, _, _ = load(Client(), poll)
+    assert load(Client(), poll)[1] == 0  # stored
+    assert expected not in before
+    change(poll)
+    after, queries, _ = load(Client(), poll)
+    assert queries > 0
+    assert expected in after
+
+
+def test_the_page_closes_on_time_without_any_write(poll, monkeypatch):
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() + timedelta(minutes=5))
+    before, _, _ = load(Client(), poll)
+    assert load(Client(), poll)[1] == 0
+    assert "This poll is closed" not in before
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: later)
+    after, _, _ = load(Client(), poll)
+    assert "This poll is closed" in after
+    assert 'class="vote-form' not in after
+
+
+@pytest.mark.parametrize("how", ["unpublished", "deleted"])
+def test_a_poll_taken_down_is_a_404_at_once(poll, how):
+    load(Client(), poll)
+    assert load(Client(), poll)[1] == 0
+    if how == "unpublished":
+        poll.status = Poll.Status.DRAFT
+        poll.save()
+    else:
+        poll.comments.all().delete()
+        poll.delete()
+    assert Client().get(poll.get_absolute_url()).status_code == 404
+
+
+def test_a_voter_never_gets_the_anonymous_page(poll):
+    load(Client(), poll)
+    reader = voter_client()
+    reader.post(vote_url(poll), {"choice": choice_ids(poll)[1]})
+    load(Client(), poll)  # the anonymous page, stored again after the vote
+    html, _, _ = load(reader, poll)
+    assert "You voted for <strong>Social media</strong>" in html
+
+
+def test_a_returning_browser_without_a_ballot_here_gets_the_stored_page(poll):
+    other = make_poll()
+    reader = voter_client()
+    reader.post(vote_url(other), {"choice": choice_ids(other)[0]}, follow=True)
+    load(Client(), poll)
+    html, queries, _ = load(reader, poll)
+    assert queries == 1  # is there a ballot of theirs in this poll? no
+    assert "You voted for" not in html
+    assert 'class="vote-form' in html
+
+
+def test_a_signed_in_reader_never_gets_the_anonymous_page(poll):
+    load(Client(), poll)
+    member = Client()
+    member.force_login(make_user("member"))
+    html, _, _ = load(member, poll)
+    assert "Log out" in html
+
+
+def test_the_thanks_message_after_a_vote_is_shown_not_cached_away(poll):
+    load(Client(), poll)
+    reader = voter_client()
+    response = reader.post(vote_url(poll), {"choice": choice_ids(poll)[0]}, follow=True)
+    assert "Thanks for voting!" in response.content.decode()
+    html, _, _ = load(Client(), poll)
+    assert "Thanks for voting!" not in html
+
+
+def test_a_query_string_gets_its_own_page(poll):
+    load(Client(), poll)
+    comment = poll.comments.get()
+    response = Client().get(f"{poll.get_absolute_url()}?reply_to={comment.pk}")
+    assert 'id="reply-form"' in response.content.decode()
+
+
+def test_the_cache_can_be_turned_off(poll, settings):
+    settings.POLLS_PAGE_CACHE_SECONDS = 0
+    load(Client(), poll)
+    assert load(Client(), poll)[1] > 0
