@@ -156,7 +156,7 @@ WITH p AS (
                     {B["updated_at"]})
   SELECT id, %(key)s, %(user)s, %(now)s, %(now)s FROM ok
   ON CONFLICT ({B["poll"]}, {B["voter_key"]}) DO NOTHING
-  RETURNING {B["id"]} AS id
+  RETURNING {B["id"]} AS id, {B["poll"]} AS poll_id
 ), bc AS (
   INSERT INTO {tt} ({T[ballot_fk]}, {T[choice_fk]})
   SELECT b.id, c.id FROM b CROSS JOIN c
@@ -168,7 +168,7 @@ WITH p AS (
                   {P["results_version"]} = {P["results_version"]} + 1
   WHERE {P["id"]} IN (SELECT id FROM ok) AND EXISTS (SELECT 1 FROM b)
 )
-SELECT id FROM b
+SELECT id, poll_id FROM b
 """  # noqa: S608 - table and column names come from the models; every value is a parameter
 
 
@@ -278,7 +278,7 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
             return None
         except OperationalError as error:
             return _first_ballot_lost(error)
-        return row[0] if row else None
+        return _first_ballot_taken(row)
     # Inside a transaction: a savepoint keeps the outer transaction usable after a failure,
     # and the foreign keys (DEFERRABLE INITIALLY DEFERRED) are checked now, as in autocommit,
     # instead of failing the outer COMMIT later. Django's check_constraints() does the same.
@@ -294,7 +294,15 @@ def ballot_cast_first(*, slug: str, voter: Voter, choice_ids: Iterable) -> int |
         if not connection.needs_rollback:
             with connection.cursor() as cursor:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    return row[0] if row else None
+    return _first_ballot_taken(row)
+
+
+def _first_ballot_taken(row: tuple | None) -> int | None:
+    if row is None:
+        return None
+    ballot_id, poll_id = row
+    pagecache.invalidate(poll_id=poll_id)  # as ballot_cast does with its results_version bump
+    return ballot_id
 
 
 def _first_ballot_lost(error: OperationalError) -> None:
