@@ -70,8 +70,9 @@ def _bump(poll_id: int) -> None:
 def invalidate(*, poll_id: int) -> None:
     """Stop serving the stored page of this poll: now, and again after commit (a reader
     between the write and the commit could otherwise store the page as it was)."""
-    _bump(poll_id)
-    transaction.on_commit(partial(_bump, poll_id))
+    if transaction.get_connection().in_atomic_block:
+        _bump(poll_id)
+    transaction.on_commit(partial(_bump, poll_id))  # outside a transaction: at once
 
 
 def invalidate_on_save(sender, instance, **kwargs) -> None:
