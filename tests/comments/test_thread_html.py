@@ -37,3 +37,24 @@ def test_python_built_thread_equals_the_template(thread, page):
 def test_empty_thread_equals_the_template(poll):
     expected = render_to_string("comments/_thread.html", {"nodes": [], "poll": poll, "page": 1})
     assert thread_html([], page=1) == expected
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata"])
+@pytest.mark.parametrize(
+    "when",
+    ["2026-01-05T23:59:59+00:00", "2026-07-31T00:30:00+00:00", "2027-12-09T09:05:00+00:00"],
+)
+def test_dates_equal_the_template_in_every_time_zone(poll, settings, zone, when):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    settings.TIME_ZONE = zone
+    comment = add(poll, name="Ada", body="When?")
+    Comment.objects.filter(pk=comment.pk).update(created_at=datetime.fromisoformat(when))
+    with timezone.override(zone):
+        nodes = thread_page(poll=poll).nodes
+        expected = render_to_string(
+            "comments/_thread.html", {"nodes": nodes, "poll": poll, "page": 1}
+        )
+        assert thread_html(nodes, page=1) == expected
