@@ -50,6 +50,7 @@ CSRF_MARK = b"<!--socialpoll:csrf-->"
 NONCE_MARK = b"<!--socialpoll:nonce-->"
 SERVED_MARK = b"<!--socialpoll:served-->"
 
+_MARKS = re.compile(b"(" + b"|".join(map(re.escape, (CSRF_MARK, NONCE_MARK, SERVED_MARK))) + b")")
 _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _SERVED_VALUE = re.compile(rb'name="served" value="([^"]+)"')
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
@@ -102,7 +103,7 @@ class StoredPage:
     opens_at: datetime | None
     closes_at: datetime | None
     state: str
-    page: bytes
+    parts: tuple[bytes, ...]  # the page split around its markers, markers included
 
 
 def shareable(request: HttpRequest) -> bool:
@@ -132,13 +133,15 @@ def cached_response(request: HttpRequest, slug: str, voter: Voter) -> HttpRespon
     ):
         return None  # a voter's page shows their ballot
     # Bytes, not text: the values put in are ASCII, and re-encoding a page of comments
-    # would cost more than everything else here.
-    page = stored.page.replace(CSRF_MARK, get_token(request).encode())
-    if NONCE_MARK in page:
-        page = page.replace(NONCE_MARK, str(request.csp_nonce).encode())
-    if SERVED_MARK in page:
-        page = page.replace(SERVED_MARK, form_token().encode())
-    return HttpResponse(page)
+    # would cost more than everything else here. One join copies the page once.
+    values = {}
+    if CSRF_MARK in stored.parts:
+        values[CSRF_MARK] = get_token(request).encode()
+    if NONCE_MARK in stored.parts:
+        values[NONCE_MARK] = str(request.csp_nonce).encode()
+    if SERVED_MARK in stored.parts:
+        values[SERVED_MARK] = form_token().encode()
+    return HttpResponse(b"".join([values.get(part, part) for part in stored.parts]))
 
 
 def versions_for_store(poll: Poll) -> tuple[str, str]:
@@ -164,6 +167,6 @@ def store(request: HttpRequest, slug: str, poll: Poll, versions: tuple[str, str]
         opens_at=poll.opens_at,
         closes_at=poll.closes_at,
         state=poll.state,
-        page=page,
+        parts=tuple(part for part in _MARKS.split(page) if part),
     )
     cache.set(_page_key(slug), stored, poll_setting("POLLS_PAGE_CACHE_SECONDS"))
