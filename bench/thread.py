@@ -14,7 +14,9 @@ socialpoll is measured three ways:
   whole   the entire thread on one page, thread cache cleared before every render: the
           same work xtd does, and the figure the speedup is computed from;
   page 1  the page as shipped (COMMENTS_PER_PAGE top-level comments), cache cleared;
-  cached  the page as shipped with the rendered thread in the cache (a reader's usual case).
+  cached  the page as shipped, as the next anonymous reader gets it: since polls/pagecache.py
+          the whole page comes from the cache (readers it does not serve, such as voters and
+          signed-in users, still get the rendered thread from comments/cache.py).
 
 PostgreSQL: postgres://postgres@127.0.0.1:5432/h_bench (override with --pg-url); the
 database is dropped and created by each side and dropped at the end.
@@ -217,7 +219,7 @@ def main() -> None:
     print(
         "whole = entire thread on one page, thread cache cleared before each render; "
         "page1 = first page as shipped,\ncache cleared; cached = first page as shipped, "
-        "thread from the cache. shown = comment articles on the\npage, whole/xtd. "
+        "as the next anonymous reader gets it. shown = comment articles on\nthe page, whole/xtd. "
         "speedup = xtd ms / whole ms (and xtd ms / cached ms)."
     )
     print(header)
