@@ -41,7 +41,7 @@ class PollsConfig(AppConfig):
     verbose_name = "Polls"
 
     def ready(self) -> None:
-        from polls import pagecache
+        from polls import checks, pagecache  # noqa: F401 - checks registers itself
         from polls.models import Choice, Poll
 
         post_migrate.connect(ensure_trainers_group, sender=self)
