@@ -1,10 +1,12 @@
 """HTTP benchmark: socialpoll under gunicorn + PostgreSQL, driven by wrk over loopback.
 
-    .venv/bin/python bench/http.py          # about 1.5 minutes; needs wrk and PostgreSQL
+    .venv/bin/python bench/http.py          # about 1.5 minutes; needs wrk, PostgreSQL, Redis
 
 Starts gunicorn (2 sync workers) with production settings (DJANGO_DEBUG=0, a generated
 secret key; only TLS redirects and secure cookies are off, since this is plain HTTP on
-127.0.0.1) on a fresh PostgreSQL database (default h_bench_http, dropped at the end), and
+127.0.0.1) on a fresh PostgreSQL database (default h_bench_http, dropped at the end) with
+Redis as the shared cache, as in production (default redis://127.0.0.1:6379/12, under a key
+prefix of its own that is deleted at the end), and
 drives each endpoint with wrk after a short warm-up, in interleaved rounds (every endpoint
 gets a few seconds in every round, so load from elsewhere on a shared machine hits them
 all alike):
@@ -54,6 +56,7 @@ import benchlib  # noqa: E402
 
 ROOT = BENCH.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/h_bench_http"
+REDIS_URL = "redis://127.0.0.1:6379/12"
 COMMENTS = 50
 
 LUA_GET = """
@@ -92,13 +95,31 @@ end
 """
 
 
+def redis_available(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
+
+
+def redis_delete_prefix(url: str, prefix: str) -> None:
+    """Remove this run's keys (and only those) from the shared Redis."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    for key in client.scan_iter(match=f"*{prefix}*", count=1000):
+        client.delete(key)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
-def setup_django(var_dir: str, pg_url: str) -> None:
+def setup_django(var_dir: str, pg_url: str, redis_url: str, redis_prefix: str) -> None:
     os.environ.update(
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -113,7 +134,11 @@ def setup_django(var_dir: str, pg_url: str) -> None:
         POLLS_VOTE_RATE_LIMIT=str(10**9),
         DJANGO_SETTINGS_MODULE="socialpoll.settings",
     )
-    os.environ.pop("REDIS_URL", None)
+    # Production has one Redis for the cache (check --deploy warns without it): rate limits,
+    # the page and thread versions and the stored pages are shared by both workers. A key
+    # prefix of its own per run; its keys are deleted at the end.
+    os.environ["REDIS_URL"] = redis_url
+    os.environ["CACHE_KEY_PREFIX"] = redis_prefix
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -277,6 +302,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--redis-url", default=REDIS_URL, help="the shared cache")
     parser.add_argument("--voters", type=int, default=20000)
     parser.add_argument("--exact-votes", type=int, default=1000)
     args = parser.parse_args()
@@ -285,10 +311,13 @@ def main() -> None:
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
     if not benchlib.pg_available(args.pg_url):
         raise SystemExit(f"PostgreSQL is not reachable at {args.pg_url}")
+    redis_prefix = f"socialpoll-http-bench-{secrets.token_hex(4)}"
+    if not redis_available(args.redis_url):
+        raise SystemExit(f"Redis is not reachable at {args.redis_url}")
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="socialpoll-http-bench-"))
     benchlib.pg_recreate(args.pg_url)
-    setup_django(str(tmp), args.pg_url)
+    setup_django(str(tmp), args.pg_url, args.redis_url, redis_prefix)
     from django.core.management import call_command
     from django.db import connection
 
@@ -410,6 +439,7 @@ def main() -> None:
             gunicorn.kill()
         connection.close()
         benchlib.pg_drop(args.pg_url)
+        redis_delete_prefix(args.redis_url, redis_prefix)
         shutil.rmtree(tmp, ignore_errors=True)
 
     health = rows["health"]["rps"]

@@ -31,8 +31,12 @@ def _bump(poll_id: int) -> None:
 def invalidate(*, poll_id: int) -> None:
     """Drop the cached thread now and again after commit (a reader between the write and
     the commit could otherwise cache the old thread)."""
+    from polls import pagecache  # the poll page holds the thread (imported late: it imports us)
+
     _bump(poll_id)
+    pagecache.forget_local(poll_id)
     transaction.on_commit(partial(_bump, poll_id))
+    transaction.on_commit(partial(pagecache.forget_local, poll_id))
 
 
 def thread_get(key: str):

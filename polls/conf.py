@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     # (polls/pagecache.py: its key follows every vote, edit and comment, so this only
     # bounds what the key cannot see, such as new templates after a deploy). 0 turns it off.
     "POLLS_PAGE_CACHE_SECONDS": 300,
+    # How long a worker serves its own copy of a stored page before reading the shared
+    # versions again: the most a write made on another worker or server can take to show.
+    "POLLS_PAGE_RECHECK_SECONDS": 1.0,
     # How often an open poll's results refresh in the browser (htmx), in seconds.
     "POLLS_RESULTS_REFRESH_SECONDS": 5,
     # Vote POSTs allowed per client IP address per window (seconds).

@@ -4,7 +4,8 @@ Most requests for a poll page come from a reader with no account, no session and
 in this poll yet. For all of them the page is the same bytes but for three per-request
 values: the CSRF form token, the CSP nonce and the comment form's "served at" token. Such a
 page is rendered once, stored with those three values replaced by markers, and served to
-the next such reader with fresh values put back: two cache reads and no query instead of
+the next such reader with fresh values put back: one read of two small versions from the
+shared cache (the page itself is also kept in the worker's memory) and no query, instead of
 four queries and a template render.
 
 A stored page is served only while two versions, both kept in Django's cache (so every app
@@ -28,6 +29,9 @@ URL with a query string (another page of comments, a reply form).
 
 import re
 import secrets
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -73,7 +77,9 @@ def invalidate(*, poll_id: int) -> None:
     between the write and the commit could otherwise store the page as it was)."""
     if transaction.get_connection().in_atomic_block:
         _bump(poll_id)
+        forget_local(poll_id)
     transaction.on_commit(partial(_bump, poll_id))  # outside a transaction: at once
+    transaction.on_commit(partial(forget_local, poll_id))
 
 
 def invalidate_on_save(sender, instance, **kwargs) -> None:
@@ -104,6 +110,69 @@ class StoredPage:
     closes_at: datetime | None
     state: str
     parts: tuple[bytes, ...]  # the page split around its markers, markers included
+    expires: float  # time.time() after which it is not served (POLLS_PAGE_CACHE_SECONDS)
+
+
+# Each worker also keeps the pages it has served in its own memory, and re-reads the
+# shared versions for such a copy at most once per POLLS_PAGE_RECHECK_SECONDS: a page a
+# write elsewhere made stale is served by the other workers for at most that long (one
+# second by default: as if the reader had come a second earlier). Writes in this worker
+# drop its copies at once (forget_local), so tests and a single-process server see every
+# write on the next load. At most this many pages per process:
+_LOCAL_PAGES = 32
+_local: OrderedDict[str, tuple[StoredPage, float]] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str) -> tuple[StoredPage, float] | None:
+    with _local_lock:
+        entry = _local.get(key)
+        if entry is not None:
+            _local.move_to_end(key)
+        return entry
+
+
+def _local_set(key: str, stored: StoredPage | None) -> None:
+    with _local_lock:
+        if stored is None:
+            _local.pop(key, None)
+            return
+        _local[key] = (stored, time.monotonic())
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def clear_local() -> None:
+    """Drop every page this worker holds (with cache.clear(): a cold start, as in tests)."""
+    with _local_lock:
+        _local.clear()
+
+
+def forget_local(poll_id: int) -> None:
+    """Drop this worker's copies of a poll's page (after a write made here)."""
+    with _local_lock:
+        for key in [key for key, (stored, _) in _local.items() if stored.poll_id == poll_id]:
+            del _local[key]
+
+
+def _fresh_enough(entry: tuple[StoredPage, float] | None) -> bool:
+    """A local copy whose versions were read less than POLLS_PAGE_RECHECK_SECONDS ago."""
+    if entry is None:
+        return False
+    stored, checked_at = entry
+    recheck = poll_setting("POLLS_PAGE_RECHECK_SECONDS")
+    return time.monotonic() - checked_at < recheck and _timely(stored)
+
+
+def _timely(stored: StoredPage) -> bool:
+    return stored.expires > time.time() and (
+        Poll.state_of(Poll.Status.PUBLISHED, stored.opens_at, stored.closes_at) == stored.state
+    )
+
+
+def _current(stored: StoredPage | None) -> bool:
+    return stored is not None and _timely(stored) and _versions(stored.poll_id) == stored.versions
 
 
 def shareable(request: HttpRequest) -> bool:
@@ -122,11 +191,18 @@ def shareable(request: HttpRequest) -> bool:
 def cached_response(request: HttpRequest, slug: str, voter: Voter) -> HttpResponse | None:
     """The stored page with this request's own tokens, if it is current and this reader
     may have it (call only when ``shareable(request)``)."""
-    stored: StoredPage | None = cache.get(_page_key(slug))
-    if stored is None or _versions(stored.poll_id) != stored.versions:
-        return None
-    if Poll.state_of(Poll.Status.PUBLISHED, stored.opens_at, stored.closes_at) != stored.state:
-        return None
+    key = _page_key(slug)
+    entry = _local_get(key)
+    if _fresh_enough(entry):
+        stored = entry[0]
+    else:
+        stored = entry[0] if entry is not None else None
+        if not _current(stored):
+            stored = cache.get(key)  # another worker (or server) may have stored a newer one
+            if not _current(stored):
+                _local_set(key, None)
+                return None
+        _local_set(key, stored)  # versions just read: fresh for the next second
     if (
         not voter.is_new
         and Ballot.objects.filter(poll_id=stored.poll_id, voter_key=voter.key).exists()
@@ -168,5 +244,7 @@ def store(request: HttpRequest, slug: str, poll: Poll, versions: tuple[str, str]
         closes_at=poll.closes_at,
         state=poll.state,
         parts=tuple(part for part in _MARKS.split(page) if part),
+        expires=time.time() + poll_setting("POLLS_PAGE_CACHE_SECONDS"),
     )
     cache.set(_page_key(slug), stored, poll_setting("POLLS_PAGE_CACHE_SECONDS"))
+    _local_set(_page_key(slug), stored)

@@ -283,6 +283,9 @@ POLLS_PER_PAGE = 20
 # every vote, edit and comment makes the next reader's copy fresh, so this only bounds what
 # no version sees (new templates after a deploy, an author's renamed account). 0: off.
 POLLS_PAGE_CACHE_SECONDS = env_int("POLLS_PAGE_CACHE_SECONDS", 300)
+# Each worker also keeps its own copy of a stored page and reads the shared versions for it
+# at most this often: the longest a write on another worker or server takes to show there.
+POLLS_PAGE_RECHECK_SECONDS = float(os.environ.get("POLLS_PAGE_RECHECK_SECONDS") or 1)
 # Trust the first X-Forwarded-For address for rate limits (only behind your own proxy).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 

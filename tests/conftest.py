@@ -8,9 +8,13 @@ from tests.factories import make_user
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached fragments must not leak from one test to the next."""
+    from polls import pagecache
+
     cache.clear()
+    pagecache.clear_local()
     yield
     cache.clear()
+    pagecache.clear_local()
 
 
 @pytest.fixture

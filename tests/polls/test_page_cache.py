@@ -251,3 +251,34 @@ def test_the_cache_can_be_turned_off(poll, settings):
     settings.POLLS_PAGE_CACHE_SECONDS = 0
     load(Client(), poll)
     assert load(Client(), poll)[1] > 0
+
+
+def test_a_stored_page_is_not_served_after_its_lifetime(poll, settings, monkeypatch):
+    # What no version sees (a deploy's new templates, say) lasts at most this long, in the
+    # shared cache and in each worker's own copy alike.
+    settings.POLLS_PAGE_CACHE_SECONDS = 60
+    load(Client(), poll)
+    assert load(Client(), poll)[1] == 0
+    import time
+
+    later = time.time() + 61
+    monkeypatch.setattr("polls.pagecache.time.time", lambda: later)
+    assert load(Client(), poll)[1] > 0  # rendered again
+
+
+def test_a_write_on_another_server_shows_within_the_recheck_interval(poll, monkeypatch):
+    # Another app server's vote changes the shared page version but not this worker's own
+    # copy of the page: this worker keeps serving its copy for at most
+    # POLLS_PAGE_RECHECK_SECONDS (1 s), then reads the versions again and renders afresh.
+    from django.core.cache import cache
+
+    from polls import pagecache
+
+    load(Client(), poll)
+    cache.set(pagecache._version_key(poll.pk), "changed-elsewhere", timeout=None)
+    assert load(Client(), poll)[1] == 0  # within the second: this worker's copy
+    import time
+
+    later = time.monotonic() + 1.5
+    monkeypatch.setattr("polls.pagecache.time.monotonic", lambda: later)
+    assert load(Client(), poll)[1] > 0  # versions read again: stale, rendered afresh
