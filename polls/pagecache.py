@@ -28,7 +28,6 @@ URL with a query string (another page of comments, a reply form).
 """
 
 import re
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -38,7 +37,6 @@ from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
@@ -47,6 +45,7 @@ from comments.forms import form_token
 from polls.conf import poll_setting
 from polls.models import Ballot, Poll
 from polls.voters import Voter
+from socialpoll import cacheversions
 
 # Markers cannot occur in a rendered page: user text is escaped ("<" is "&lt;") and
 # sanitised HTML has its comments stripped by nh3.
@@ -68,18 +67,9 @@ def _page_key(slug: str) -> str:
     return f"polls:page:{slug}"
 
 
-def _bump(poll_id: int) -> None:
-    cache.set(_version_key(poll_id), secrets.token_hex(6), timeout=None)
-
-
 def invalidate(*, poll_id: int) -> None:
-    """Stop serving the stored page of this poll: now, and again after commit (a reader
-    between the write and the commit could otherwise store the page as it was)."""
-    if transaction.get_connection().in_atomic_block:
-        _bump(poll_id)
-        forget_local(poll_id)
-    transaction.on_commit(partial(_bump, poll_id))  # outside a transaction: at once
-    transaction.on_commit(partial(forget_local, poll_id))
+    """Stop serving the stored page of this poll, here and on every server."""
+    cacheversions.replace_after_write(_version_key(poll_id), also=partial(forget_local, poll_id))
 
 
 def invalidate_on_save(sender, instance, **kwargs) -> None:
@@ -90,16 +80,8 @@ def invalidate_on_save(sender, instance, **kwargs) -> None:
 
 
 def _versions(poll_id: int) -> tuple[str, str]:
-    """(page version, thread version) of this poll, created if the cache has none."""
-    page_key, thread_key = _version_key(poll_id), thread_cache.version_key(poll_id)
-    found = cache.get_many([page_key, thread_key])
-    page_version = found.get(page_key)
-    if page_version is None:
-        page_version = secrets.token_hex(6)
-        if not cache.add(page_key, page_version, timeout=None):
-            page_version = cache.get(page_key) or page_version
-    thread_version = found.get(thread_key) or thread_cache.thread_version(poll_id=poll_id)
-    return page_version, thread_version
+    """(page version, thread version) of this poll, in one cache round trip."""
+    return cacheversions.read(_version_key(poll_id), thread_cache.version_key(poll_id))
 
 
 @dataclass(frozen=True)
