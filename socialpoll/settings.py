@@ -35,6 +35,29 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def app_settings(*defaults: dict) -> dict:
+    """The apps' own settings: their defaults (each app's conf.py, the one place a default is
+    written), each overridden by an environment variable of the same name."""
+    read = {bool: env_bool, int: env_int, float: env_float, list: env_list}
+    values = {}
+    for table in defaults:
+        for name, default in table.items():
+            value = read.get(type(default), env_str)(name, default)
+            if isinstance(default, list) and default and isinstance(default[0], int):
+                value = [int(item) for item in value]
+            values[name] = value
+    return values
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -67,6 +90,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "core",
     "polls",
     "comments",
 ]
@@ -80,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "polls.voters.VoterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -128,18 +153,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache (rate limits, cached results and threads): process-local memory by default,
-# Redis when REDIS_URL is set so that every app server sees the same counters.
+# Cache (rate limits, per-poll versions, cached pages and fragments): process-local memory by
+# default, Redis when REDIS_URL is set so that every app server sees the same counters and
+# versions. core.cache.ResilientRedisCache behaves as an empty cache while Redis is down, so
+# an outage costs speed, never a 500 (docs/decisions.md); the short socket timeouts bound
+# what a hung Redis costs a request.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "socialpoll"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
         "default": {
@@ -147,6 +175,8 @@ else:
             "LOCATION": "socialpoll",
         }
     }
+# Sessions stay in the database: only signed-in trainers and staff have one (readers vote
+# and comment without), and a session must never outlive a logout because a cache missed it.
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -270,47 +300,14 @@ LOGGING = {
 
 # --- socialpoll ------------------------------------------------------------------------
 SITE_NAME = "socialpoll"
-
-# Polls: anonymous voters carry a signed random id in this cookie (two years).
-POLLS_VOTER_COOKIE = "socialpoll_voter"
-POLLS_VOTER_COOKIE_MAX_AGE = 60 * 60 * 24 * 730
-# Vote POSTs allowed per client IP per minute. A workshop room of 100 behind one address
-# votes well under this; a script hammering the form is slowed (429), never banned.
-POLLS_VOTE_RATE_LIMIT = env_int("POLLS_VOTE_RATE_LIMIT", 300)
-POLLS_VOTE_RATE_WINDOW = 60
-POLLS_PER_PAGE = 20
-# The whole poll page for anonymous first-time readers is cached (polls/pagecache.py);
-# every vote, edit and comment makes the next reader's copy fresh, so this only bounds what
-# no version sees (new templates after a deploy, an author's renamed account). 0: off.
-POLLS_PAGE_CACHE_SECONDS = env_int("POLLS_PAGE_CACHE_SECONDS", 300)
-# Each worker also keeps its own copy of a stored page and reads the shared versions for it
-# at most this often: the longest a write on another worker or server takes to show there.
-POLLS_PAGE_RECHECK_SECONDS = float(os.environ.get("POLLS_PAGE_RECHECK_SECONDS") or 1)
+# The site's address, for links in notification emails (`make run` sets it from PORT).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Trust the first X-Forwarded-For address for rate limits (only behind your own proxy).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 
-# --- Comments --------------------------------------------------------------------------
-# Address used in notification emails (links back to the site).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
-# Replies nest this deep (top level is 1); a reply to the deepest level attaches there.
-COMMENTS_MAX_DEPTH = env_int("COMMENTS_MAX_DEPTH", 5)
-COMMENTS_PER_PAGE = env_int("COMMENTS_PER_PAGE", 50)  # top-level comments per page
-COMMENTS_MAX_LENGTH = env_int("COMMENTS_MAX_LENGTH", 5000)  # characters in one comment
-# Policy: what is held for a moderator and what is treated as spam.
-COMMENTS_HOLD_FIRST_TIME_ANONYMOUS = env_bool("COMMENTS_HOLD_FIRST_TIME_ANONYMOUS", True)
-COMMENTS_MAX_LINKS = env_int("COMMENTS_MAX_LINKS", 2)  # more links than this: held
-COMMENTS_MODERATION_WORDS = env_list(
-    "COMMENTS_MODERATION_WORDS", ["crypto", "forex", "backlink", "seo services"]
-)
-COMMENTS_DISALLOWED_WORDS = env_list(
-    "COMMENTS_DISALLOWED_WORDS", ["viagra", "cialis", "casino bonus", "payday loan"]
-)
-COMMENTS_REPORTS_TO_HOLD = env_int("COMMENTS_REPORTS_TO_HOLD", 3)  # reports: back to pending
-# Bots: a form posted sooner than this after it was served is refused; older than a day too.
-COMMENTS_MIN_SUBMIT_SECONDS = env_int("COMMENTS_MIN_SUBMIT_SECONDS", 3)
-COMMENTS_FORM_MAX_AGE = env_int("COMMENTS_FORM_MAX_AGE", 60 * 60 * 24)
-# A workshop room shares one address: 60 posts per 10 minutes lets a class of 30 post
-# twice each while still slowing a bot (which also meets the honeypot and time check).
-COMMENTS_RATE_LIMIT = env_int("COMMENTS_RATE_LIMIT", 60)  # comment posts per IP per window
-COMMENTS_RATE_WINDOW = env_int("COMMENTS_RATE_WINDOW", 60 * 10)
-COMMENTS_CACHE_TIMEOUT = env_int("COMMENTS_CACHE_TIMEOUT", 60 * 60)  # rendered threads
+# The apps' settings: defaults in polls/conf.py and comments/conf.py, the environment may
+# override each (README, "Configuration").
+from comments.conf import DEFAULTS as COMMENTS_DEFAULTS  # noqa: E402
+from polls.conf import DEFAULTS as POLLS_DEFAULTS  # noqa: E402
+
+globals().update(app_settings(POLLS_DEFAULTS, COMMENTS_DEFAULTS))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from polls.views import health
+from core import views as core_views
 
 admin.site.site_header = "socialpoll administration"
 admin.site.site_title = "socialpoll admin"
@@ -9,7 +9,8 @@ admin.site.site_title = "socialpoll admin"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("health/", health, name="health"),
+    path("health/", core_views.health, name="health"),
+    path("ready/", core_views.ready, name="ready"),
     path("", include("polls.urls")),
     path("", include("comments.urls")),
 ]

@@ -1,4 +1,9 @@
-"""Fixed-window rate limits kept in Django's cache, so every app server shares them via Redis."""
+"""Fixed-window rate limits kept in Django's cache, so every app server shares them via Redis.
+
+A limit slows a flood from one address; it never bans it. With the cache down the counters
+start again from nothing (core.cache), so limits let requests through: they fail open,
+because a blip in Redis must not lock a workshop room out (docs/decisions.md).
+"""
 
 import time
 from dataclasses import dataclass

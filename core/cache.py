@@ -1,0 +1,92 @@
+"""A Redis cache that costs speed, never correctness, when Redis is down.
+
+Everything socialpoll keeps in the cache can be rebuilt from the database: cached pages and
+fragments, version tokens, rate-limit counters. So when Redis cannot be reached, this
+backend behaves as an empty cache that forgets what it is given (``get`` misses, ``add``
+succeeds, ``incr`` finds no key) instead of raising: pages are rendered from the database,
+votes and comments are stored once, and rate limits let requests through (they fail open;
+docs/decisions.md says why). The error is logged, at most once every few seconds.
+
+After a failure the backend does not try Redis again for ``RETRY_SECONDS``, so a Redis
+that hangs costs each request at most one socket timeout in that time, not one per call.
+That pause is process-local on purpose: it only decides how soon to try again.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("socialpoll.cache")
+T = TypeVar("T")
+
+RETRY_SECONDS = 5.0
+
+
+class ResilientRedisCache(RedisCache):
+    _down_until = 0.0
+
+    def _guard(self, operation: Callable[[], T], fallback: Callable[[], T]) -> T:
+        if time.monotonic() < self._down_until:
+            return fallback()
+        try:
+            return operation()
+        except (RedisError, OSError) as error:
+            if time.monotonic() >= self._down_until:
+                logger.error("Cache unavailable, serving without it: %s", error)
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            return fallback()
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._guard(lambda: RedisCache.add(self, key, value, timeout, version), _true)
+
+    def get(self, key, default=None, version=None) -> Any:
+        return self._guard(lambda: RedisCache.get(self, key, default, version), lambda: default)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._guard(lambda: RedisCache.set(self, key, value, timeout, version), _none)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._guard(lambda: RedisCache.touch(self, key, timeout, version), _false)
+
+    def delete(self, key, version=None) -> bool:
+        return self._guard(lambda: RedisCache.delete(self, key, version), _false)
+
+    def get_many(self, keys, version=None) -> dict:
+        return self._guard(lambda: RedisCache.get_many(self, keys, version), dict)
+
+    def has_key(self, key, version=None) -> bool:
+        return self._guard(lambda: RedisCache.has_key(self, key, version), _false)
+
+    def incr(self, key, delta=1, version=None) -> int:
+        def missing() -> int:
+            raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
+
+        return self._guard(lambda: RedisCache.incr(self, key, delta, version), missing)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        return self._guard(
+            lambda: RedisCache.set_many(self, data, timeout, version), lambda: list(data)
+        )
+
+    def delete_many(self, keys, version=None) -> None:
+        self._guard(lambda: RedisCache.delete_many(self, keys, version), _none)
+
+    def clear(self) -> None:
+        self._guard(lambda: RedisCache.clear(self), _none)
+
+
+def _true() -> bool:
+    return True
+
+
+def _false() -> bool:
+    return False
+
+
+def _none() -> None:
+    return None
