@@ -1,32 +1,38 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
-from polls import services
+from core.forms import LOADED_VALUES, EditedFieldsForm
+from polls import editing
 from polls.models import Ballot, Choice, Poll
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
     """The same rule as the trainer's form: choices that hold votes keep their words."""
 
-    def clean(self) -> None:
-        super().clean()
-        if self.instance.pk is None or any(self.errors):
-            return
+    def choice_inputs(self) -> list[editing.ChoiceInput]:
+        """The rows as the trainer's form would send them, in the order of their positions."""
         rows = []
         for form in self.forms:
             if not form.has_changed() and form.instance.pk is None:
                 continue
             deleted = self.can_delete and self._should_delete_form(form)
             text = "" if deleted else (form.cleaned_data.get("text") or "")
-            rows.append(services.ChoiceInput(id=form.instance.pk, text=text))
+            position = form.cleaned_data.get("position") or 0
+            rows.append((position, len(rows), editing.ChoiceInput(id=form.instance.pk, text=text)))
+        return [row for _, _, row in sorted(rows, key=lambda item: item[:2])]
+
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
         try:
-            services.choices_validate(
-                poll=Poll.objects.get(pk=self.instance.pk),  # as stored, before this edit
-                choices=rows,
+            editing.choices_validate(
+                poll=Poll.objects.filter(pk=self.instance.pk).first(),  # as stored, if it is
+                choices=self.choice_inputs(),
                 multiple=self.instance.multiple,
                 max_choices=self.instance.max_choices,
                 publishing=self.instance.is_published,
@@ -40,10 +46,17 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
 class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceInlineFormSet
-    fields = ("text", "position", "votes")
-    readonly_fields = ("votes",)
+    fields = ("text", "position", "vote_count")
+    readonly_fields = ("vote_count",)
     extra = 1
     ordering = ("position", "pk")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_votes=Count("ballots"))
+
+    @admin.display(description="votes")
+    def vote_count(self, choice: Choice) -> int | str:
+        return getattr(choice, "n_votes", "—")
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -77,7 +90,8 @@ class StateFilter(admin.SimpleListFilter):
 
 @admin.register(Poll)
 class PollAdmin(admin.ModelAdmin):
-    list_display = ("question", "author", "state_label", "ballot_count", "published_at")
+    form = EditedFieldsForm
+    list_display = ("question", "author", "state_label", "vote_total", "published_at")
     list_filter = (
         StateFilter,
         "status",
@@ -90,12 +104,12 @@ class PollAdmin(admin.ModelAdmin):
     list_select_related = ("author",)
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ("question",)}
-    readonly_fields = ("ballot_count", "published_at", "created_at", "updated_at")
+    readonly_fields = ("vote_total", "published_at", "created_at", "updated_at")
     autocomplete_fields = ("author",)
     inlines = (ChoiceInline,)
     actions = ("open_polls", "close_polls")
     fieldsets = (
-        (None, {"fields": ("question", "slug", "intro", "author", "status")}),
+        (None, {"fields": ("question", "slug", "intro", "author", "status", LOADED_VALUES)}),
         (
             "Voting",
             {
@@ -109,32 +123,53 @@ class PollAdmin(admin.ModelAdmin):
             },
         ),
         ("Schedule", {"fields": ("opens_at", "closes_at")}),
-        ("Totals", {"fields": ("ballot_count", "published_at", "created_at", "updated_at")}),
+        ("Totals", {"fields": ("vote_total", "published_at", "created_at", "updated_at")}),
     )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).with_ballot_totals()
 
     @admin.display(description="state")
     def state_label(self, poll: Poll) -> str:
         return poll.state.capitalize()
 
-    def save_model(self, request: HttpRequest, obj: Poll, form, change: bool) -> None:
-        if obj.is_published and obj.published_at is None:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
+    @admin.display(description="votes", ordering="ballot_total")
+    def vote_total(self, poll: Poll) -> int:
+        return getattr(poll, "ballot_total", 0)
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        services.results_invalidate(poll=form.instance)  # choices may have changed
+    # Saves go through the same services as the site, and write only what was edited, so
+    # an admin's form never undoes what happened while it was open (votes, a close).
+    def save_model(self, request: HttpRequest, obj: Poll, form, change: bool) -> None:
+        if change:
+            changes = {name: form.cleaned_data[name] for name in form.edited_fields()}
+            editing.poll_change(poll=obj, changes=changes)
+        else:
+            editing.poll_add(poll=obj)
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if isinstance(formset, ChoiceInlineFormSet):
+            editing.poll_choices_set(poll=form.instance, choices=formset.choice_inputs())
+            # What the admin's history message reads; the service did the writing.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        else:  # pragma: no cover - the poll admin has no other inline
+            super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request: HttpRequest, obj: Poll) -> None:
+        editing.poll_delete(poll=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        editing.polls_delete(polls=list(queryset))
 
     @admin.action(description="Open the selected polls now", permissions=["change"])
     def open_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            services.poll_open(poll=poll)
+            editing.poll_open(poll=poll)
         self.message_user(request, f"Opened {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Close the selected polls now", permissions=["change"])
     def close_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            services.poll_close(poll=poll)
+            editing.poll_close(poll=poll)
         self.message_user(request, f"Closed {len(queryset)} poll(s).", messages.SUCCESS)
 
 

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 # What a member of the "Trainers" group may do (their own polls only: checked in views).
 TRAINER_PERMISSIONS = (
@@ -41,15 +41,4 @@ class PollsConfig(AppConfig):
     verbose_name = "Polls"
 
     def ready(self) -> None:
-        from polls import checks, pagecache  # noqa: F401 - checks registers itself
-        from polls.models import Choice, Poll
-
         post_migrate.connect(ensure_trainers_group, sender=self)
-        # Any saved or deleted poll or choice changes its page (polls/pagecache.py).
-        for model in (Poll, Choice):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    pagecache.invalidate_on_save,
-                    sender=model,
-                    dispatch_uid=f"polls.pagecache.{model.__name__}.{signal is post_save}",
-                )

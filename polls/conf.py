@@ -1,8 +1,10 @@
-"""Poll settings with their defaults; any of them can be set in Django's settings."""
+"""The polls app's settings and their defaults: the one place a default is written.
+
+socialpoll/settings.py applies these, overridden by environment variables of the same name
+(see the README's configuration table); code reads them as ``settings.POLLS_…``.
+"""
 
 from typing import Any
-
-from django.conf import settings
 
 DEFAULTS: dict[str, Any] = {
     # Polls per page on the home page.
@@ -11,23 +13,21 @@ DEFAULTS: dict[str, Any] = {
     "POLLS_MAX_CHOICES": 10,
     # Empty choice rows the "New poll" form starts with.
     "POLLS_NEW_POLL_CHOICE_ROWS": 4,
-    # How long a rendered results fragment stays in the cache (it is keyed on the poll's
-    # results_version, so a vote never leaves a stale copy behind; this only bounds memory).
+    # How long a rendered results fragment stays in the cache. Its key derives from the
+    # poll's version, so a vote never leaves a stale copy behind; this only bounds memory.
     "POLLS_RESULTS_CACHE_SECONDS": 600,
     # How long a whole poll page, as anonymous first-time readers get it, stays cached
-    # (polls/pagecache.py: its key follows every vote, edit and comment, so this only
-    # bounds what the key cannot see, such as new templates after a deploy). 0 turns it off.
+    # (polls/pagecache.py). Its key follows every write, so this only bounds what no version
+    # sees, such as new templates after a deploy. 0 turns the page cache off.
     "POLLS_PAGE_CACHE_SECONDS": 300,
-    # How long a worker serves its own copy of a stored page before reading the shared
-    # versions again: the most a write made on another worker or server can take to show.
-    "POLLS_PAGE_RECHECK_SECONDS": 1.0,
     # How often an open poll's results refresh in the browser (htmx), in seconds.
     "POLLS_RESULTS_REFRESH_SECONDS": 5,
-    # Vote POSTs allowed per client IP address per window (seconds).
+    # Vote POSTs allowed per client IP address per window (seconds). A workshop room of 100
+    # behind one address votes well under this; a script hammering the form is slowed
+    # (429), never banned.
     "POLLS_VOTE_RATE_LIMIT": 300,
     "POLLS_VOTE_RATE_WINDOW": 60,
+    # Anonymous voters carry a signed random id in this cookie.
+    "POLLS_VOTER_COOKIE": "socialpoll_voter",
+    "POLLS_VOTER_COOKIE_MAX_AGE": 60 * 60 * 24 * 730,
 }
-
-
-def poll_setting(name: str) -> Any:
-    return getattr(settings, name, DEFAULTS[name])

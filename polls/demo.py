@@ -1,6 +1,7 @@
 """Demo content for `make run`: a social-learning definition poll, its trainer and votes."""
 
 import contextlib
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -9,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from polls.models import Choice, Poll
-from polls.services import ballot_cast
 from polls.voters import Voter
+from polls.voting import ballot_cast
 
 DEMO_SLUG = "how-would-you-define-social-learning"
 TRAINER_USERNAME = "trainer"
@@ -74,7 +75,8 @@ def load_demo() -> Poll:
                 "intro": INTRO,
                 "author": trainer,
                 "status": Poll.Status.PUBLISHED,
-                "published_at": timezone.now(),
+                # Published a few days ago, so the demo discussion has had time to grow.
+                "published_at": timezone.now() - timedelta(days=4),
                 "results_visibility": Poll.ResultsVisibility.AFTER_VOTE,
             },
         )
@@ -87,5 +89,4 @@ def load_demo() -> Poll:
         voter = Voter(key=f"anon:demo-voter-{number}", anonymous_id=f"demo-voter-{number}")
         with contextlib.suppress(ValidationError):  # this demo voter has voted already
             ballot_cast(poll=poll, voter=voter, choice_ids=[choices[choice_index].pk])
-    poll.refresh_from_db()
     return poll

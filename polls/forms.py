@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
+from polls.editing import POLL_FIELDS, ChoiceInput
 from polls.models import Poll
-from polls.services import POLL_FIELDS, ChoiceInput
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 LOCAL_INPUT = {"type": "datetime-local"}

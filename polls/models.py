@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,6 +19,10 @@ class PollQuerySet(models.QuerySet):
 
     def authored_by(self, user) -> "PollQuerySet":
         return self.filter(author=user)
+
+    def with_ballot_totals(self) -> "PollQuerySet":
+        """Each poll with ``ballot_total``: how many voters have voted (from the ballots)."""
+        return self.annotate(ballot_total=Count("ballots"))
 
 
 class Poll(models.Model):
@@ -76,13 +80,6 @@ class Poll(models.Model):
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
-    ballot_count = models.PositiveIntegerField(
-        "votes", default=0, editable=False, help_text="Kept equal to the ballots."
-    )
-    # Bumped by every write that changes what the results show (a vote, an edited choice,
-    # a repaired counter); cached result fragments are keyed on it, so they never go stale
-    # and every app server agrees without a shared cache.
-    results_version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -184,14 +181,24 @@ class Poll(models.Model):
         """The trainer who manages the poll and staff see results whatever the rule says."""
         return user.is_authenticated and (user.is_staff or self.is_managed_by(user))
 
+    def results_visible_to(self, user, *, has_voted: bool) -> bool:
+        """Whether this reader may see the results now, by the poll's visibility rule."""
+        if self.results_always_visible_to(user):
+            return True
+        rule = self.results_visibility
+        if rule == self.ResultsVisibility.ALWAYS:
+            return True
+        if rule == self.ResultsVisibility.AFTER_VOTE:
+            return has_voted or self.has_closed
+        if rule == self.ResultsVisibility.AFTER_CLOSE:
+            return self.has_closed
+        return False
+
 
 class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=300)
     position = models.PositiveSmallIntegerField(default=0)
-    votes = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Kept equal to the ballots."
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -231,17 +238,3 @@ class Ballot(models.Model):
     @cached_property
     def choice_ids(self) -> set[int]:
         return {choice.pk for choice in self.choices.all()}
-
-
-def results_visible(*, poll: Poll, user, has_voted: bool) -> bool:
-    """Whether this reader may see the results now, by the poll's visibility rule."""
-    if poll.results_always_visible_to(user):
-        return True
-    rule = poll.results_visibility
-    if rule == Poll.ResultsVisibility.ALWAYS:
-        return True
-    if rule == Poll.ResultsVisibility.AFTER_VOTE:
-        return has_voted or poll.has_closed
-    if rule == Poll.ResultsVisibility.AFTER_CLOSE:
-        return poll.has_closed
-    return False

@@ -1,24 +1,33 @@
-"""Results as the page shows them: counts, whole-number percentages, bars and a CSV export.
+"""Results: counted from the ballots, cached under the poll's version, exported as CSV.
 
-Percentages are of ballots (voters), not of ticks: in a multiple-choice poll they may add
-up to more than 100.
+Nothing stores a running total: each figure is counted from the ballots (two queries) and
+the counts are kept in the cache under the poll's version (core/versions.py), which every
+vote replaces. So readers never see counts that disagree with the ballots for longer than
+the vote's own commit, and ``results_verify`` can compare what the cache would show with a
+fresh count.
+
+Percentages are whole numbers. In a single-choice poll they are rounded by largest
+remainder, so they add up to exactly 100; in a multiple-choice poll they are percentages of
+voters, each rounded on its own, and may add up to more than 100.
 """
 
 import csv
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Count
 
-from polls.conf import poll_setting
-from polls.models import Choice, Poll
+from core import versions
+from core.versions import PollVersion
+from polls.models import Ballot, Choice, Poll
 
 
 @dataclass(frozen=True)
 class ChoiceResult:
-    choice: Choice
+    choice_id: int
+    text: str
     votes: int
     percent: int
     percent_exact: float
@@ -28,48 +37,100 @@ class ChoiceResult:
 @dataclass(frozen=True)
 class PollResults:
     total: int
-    rows: list[ChoiceResult]
+    rows: tuple[ChoiceResult, ...]
+
+    def counts(self) -> dict[int, int]:
+        return {row.choice_id: row.votes for row in self.rows}
 
 
-def poll_results(poll: Poll, choices: list[Choice]) -> PollResults:
-    """Percentages are of ballots cast, so with multiple choice they may add up past 100."""
-    total = poll.ballot_count
-    top = max((choice.votes for choice in choices), default=0)
-    rows = [
-        ChoiceResult(
-            choice=choice,
-            votes=choice.votes,
-            percent=round(100 * choice.votes / total) if total else 0,
-            percent_exact=100 * choice.votes / total if total else 0.0,
-            is_leader=top > 0 and choice.votes == top,
-        )
-        for choice in choices
-    ]
-    return PollResults(total=total, rows=rows)
+def _whole_percents(votes: list[int], total: int, *, add_up: bool) -> list[int]:
+    """Whole-number percentages; with add_up, largest remainder so they sum to 100."""
+    if not total:
+        return [0] * len(votes)
+    exact = [100 * count / total for count in votes]
+    if not add_up:
+        return [round(value) for value in exact]
+    floors = [int(value) for value in exact]
+    short = max(0, min(len(votes), 100 - sum(floors)))
+    # Ties go to the larger count, then to the earlier choice.
+    by_remainder = sorted(range(len(votes)), key=lambda i: (exact[i] - floors[i], votes[i], -i))
+    for index in by_remainder[len(votes) - short :]:
+        floors[index] += 1
+    return floors
 
 
-def results_cache_key(poll: Poll) -> str:
-    return f"polls:results:{poll.pk}:{poll.results_version}"
+def count_results(poll: Poll) -> PollResults:
+    """The results counted from the ballots now (one query; two for multiple choice)."""
+    choices = list(
+        Choice.objects.filter(poll=poll)
+        .annotate(votes=Count("ballots"))
+        .order_by("position", "pk")
+        .values_list("pk", "text", "votes")
+    )
+    votes = [count for _, _, count in choices]
+    # A single-choice ballot holds exactly one choice: the voters are the sum of the votes.
+    total = Ballot.objects.filter(poll=poll).count() if poll.multiple else sum(votes)
+    percents = _whole_percents(votes, total, add_up=not poll.multiple)
+    top = max(votes, default=0)
+    return PollResults(
+        total=total,
+        rows=tuple(
+            ChoiceResult(
+                choice_id=pk,
+                text=text,
+                votes=count,
+                percent=percent,
+                percent_exact=100 * count / total if total else 0.0,
+                is_leader=top > 0 and count == top,
+            )
+            for (pk, text, count), percent in zip(choices, percents, strict=True)
+        ),
+    )
 
 
-def results_table_html(poll: Poll, choices: list[Choice] | None = None) -> SafeString:
-    """The results table (bars and numbers), from the cache when this version is there.
+def _cache_key(poll: Poll, version: PollVersion) -> str:
+    return f"polls:results:{poll.pk}:{version.both}"
 
-    The key holds the poll's results_version, which every vote bumps in the same
-    transaction, so a cached copy is never served after the results changed, whichever
-    app server cached it. Pass the choices if they are loaded already; otherwise they are
-    read only on a cache miss.
+
+def poll_results(poll: Poll, version: PollVersion | None = None) -> PollResults:
+    """The poll's results, from the cache while its version is unchanged.
+
+    Pass the version read *before* anything else of the poll was read from the database
+    (see core/versions.py); without one it is read here.
     """
-    key = results_cache_key(poll)
-    html = cache.get(key)
-    if html is None:
-        if choices is None:
-            choices = list(poll.choices.all())
-        html = render_to_string(
-            "polls/_results_table.html", {"poll": poll, "results": poll_results(poll, choices)}
-        )
-        cache.set(key, html, poll_setting("POLLS_RESULTS_CACHE_SECONDS"))
-    return mark_safe(html)  # noqa: S308 - rendered by our own autoescaping template
+    if version is None:
+        version = versions.read(poll.pk)
+    key = _cache_key(poll, version)
+    results = cache.get(key)
+    if results is None:
+        results = count_results(poll)
+        cache.set(key, results, settings.POLLS_RESULTS_CACHE_SECONDS)
+    return results
+
+
+@dataclass(frozen=True)
+class ResultsDrift:
+    poll: Poll
+    shown: PollResults
+    counted: PollResults
+
+
+def results_verify(*, repair: bool = False) -> list[ResultsDrift]:
+    """Compare the results readers are shown (the cached counts) with the ballots.
+
+    A difference can only come from a version change the cache missed (it was unreachable
+    when a vote committed, and came back with the old copy); ``repair`` replaces the
+    version, so the next reader gets a fresh count.
+    """
+    drifts: list[ResultsDrift] = []
+    for poll in Poll.objects.order_by("pk"):
+        shown = cache.get(_cache_key(poll, versions.read(poll.pk)))
+        counted = count_results(poll)
+        if shown is not None and shown != counted:
+            drifts.append(ResultsDrift(poll=poll, shown=shown, counted=counted))
+            if repair:
+                versions.results_changed(poll_id=poll.pk)
+    return drifts
 
 
 def _csv_cell(value: str) -> str:
@@ -79,11 +140,11 @@ def _csv_cell(value: str) -> str:
 
 def results_csv(poll: Poll) -> str:
     """The results as CSV: one row per choice, then the total number of ballots."""
-    results = poll_results(poll, list(poll.choices.all()))
+    results = count_results(poll)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["Choice", "Votes", "Percent of voters"])
     for row in results.rows:
-        writer.writerow([_csv_cell(row.choice.text), row.votes, f"{row.percent_exact:.1f}"])
+        writer.writerow([_csv_cell(row.text), row.votes, f"{row.percent_exact:.1f}"])
     writer.writerow(["Total voters", results.total, ""])
     return out.getvalue()

@@ -1,18 +1,18 @@
 from django.urls import path
 
-from polls import views
+from polls import trainer_views, views
 
 app_name = "polls"
 
 urlpatterns = [
     path("", views.PollListView.as_view(), name="list"),
     # Trainer pages first: "new" and "mine" are never given to a poll as its slug.
-    path("polls/new/", views.poll_create, name="create"),
+    path("polls/new/", trainer_views.poll_create, name="create"),
     path("polls/mine/", views.MyPollListView.as_view(), name="mine"),
     path("polls/<slug:slug>/", views.poll_detail, name="detail"),
     path("polls/<slug:slug>/vote/", views.vote, name="vote"),
     path("polls/<slug:slug>/results/", views.poll_results_fragment, name="results"),
     path("polls/<slug:slug>/results.csv", views.poll_export, name="export"),
-    path("polls/<slug:slug>/edit/", views.poll_edit, name="edit"),
-    path("polls/<slug:slug>/close/", views.poll_close, name="close"),
+    path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
+    path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
 ]

@@ -1,10 +1,18 @@
-"""Who is voting: an account, or a browser carrying a long-lived signed random cookie."""
+"""Who is voting: an account, or a browser carrying a long-lived signed random cookie.
+
+``VoterMiddleware`` gives every request a lazy ``request.voter`` (as Django's own
+middleware gives ``request.user``). A browser without a valid cookie gets a new random id,
+and the cookie is set on the response the first time a view asked for the voter, so the
+same id is used for everything in that request (the ballot, a comment form's token).
+"""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
 
 COOKIE_SALT = "polls.voter"
 
@@ -18,7 +26,14 @@ class Voter:
 
 
 def voter_for_request(request: HttpRequest) -> Voter:
-    """The voter behind this request; a new anonymous id when the browser has none yet."""
+    """The voter behind this request (the same object for the whole request)."""
+    voter = getattr(request, "voter", None)
+    if voter is not None:
+        return voter
+    return _read_voter(request)
+
+
+def _read_voter(request: HttpRequest) -> Voter:
     if request.user.is_authenticated:
         return Voter(key=f"user:{request.user.pk}", user=request.user)
     anonymous_id = request.get_signed_cookie(
@@ -43,3 +58,24 @@ def remember_voter(response: HttpResponse, voter: Voter) -> HttpResponse:
             secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
+
+
+class VoterMiddleware:
+    """``request.voter``, read once per request; a new voter's cookie set on the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        asked: list[Voter] = []
+
+        def read() -> Voter:
+            voter = _read_voter(request)
+            asked.append(voter)
+            return voter
+
+        request.voter = SimpleLazyObject(read)
+        response = self.get_response(request)
+        if asked and response.status_code < 500:
+            remember_voter(response, asked[0])
+        return response

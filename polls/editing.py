@@ -1,0 +1,342 @@
+"""Writing polls: create, update, open, close, delete, and the rules for their choices.
+
+The trainer's form, the admin and commands all come through here. Every write that changes
+what a vote may be takes the poll's lock exclusive (polls/locks.py), so it never interleaves
+with a vote, and every write tells the poll's version (core/versions.py) so no cached copy
+of the page outlives it.
+"""
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.text import slugify
+
+from core import versions
+from polls.locks import poll_lock
+from polls.models import Ballot, Choice, Poll
+
+# Paths under /polls/ that are pages, not polls.
+RESERVED_SLUGS = frozenset({"new", "mine"})
+SLUG_MAX_LENGTH = Poll._meta.get_field("slug").max_length
+
+# Poll fields a trainer sets through the form (everything else is managed here).
+POLL_FIELDS = (
+    "question",
+    "intro",
+    "multiple",
+    "max_choices",
+    "who_can_vote",
+    "results_visibility",
+    "allow_vote_change",
+    "opens_at",
+    "closes_at",
+)
+
+
+@dataclass(frozen=True)
+class ChoiceInput:
+    """One row of a choice form: an existing choice's id (or None for a new one) and text."""
+
+    id: int | None
+    text: str
+
+
+def poll_slug(*, question: str) -> str:
+    """A free slug made from the question: 'how-would-you-define-x', then '-2', '-3', …"""
+    base = slugify(question)[: SLUG_MAX_LENGTH - 6].strip("-") or "poll"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-poll"
+    taken = set(Poll.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    for candidate in itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2))):
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def choices_with_votes(*, poll: Poll) -> dict[int, int]:
+    """Choices of this poll that hold votes, with how many (counted from the ballots)."""
+    rows = (
+        Ballot.choices.through.objects.filter(choice__poll_id=poll.pk)
+        .values_list("choice_id")
+        .annotate(n=Count("id"))
+    )
+    return dict(rows)
+
+
+def _votes(count: int) -> str:
+    return f"{count} vote{'s' if count != 1 else ''}"
+
+
+def _choice_rows(
+    existing: dict[int, Choice], voted: dict[int, int], choices: Sequence[ChoiceInput]
+) -> tuple[list[ChoiceInput], dict[str, list[str]], set[int]]:
+    """The rows to keep, errors keyed by row ("choice-<index>"), and the ids seen."""
+    errors: dict[str, list[str]] = {}
+    kept: list[ChoiceInput] = []
+    seen_ids: set[int] = set()
+    seen_texts: dict[str, int] = {}
+    for index, row in enumerate(choices):
+        text = " ".join((row.text or "").split())
+        key = f"choice-{index}"
+        if row.id is not None:
+            choice = existing.get(row.id)
+            if choice is None or row.id in seen_ids:
+                errors.setdefault(key, []).append("This choice is not part of this poll.")
+                continue
+            seen_ids.add(row.id)
+            if row.id in voted and text != " ".join(choice.text.split()):
+                what = "removed" if not text else "reworded"
+                errors.setdefault(key, []).append(
+                    f"“{choice.text}” already has {_votes(voted[row.id])}, so it cannot be "
+                    f"{what}: the votes were cast for these words. Add a new choice instead."
+                )
+                continue
+            if row.id in voted:
+                text = choice.text  # unchanged but for spacing: keep it exactly as voted on
+        if not text:
+            continue
+        folded = text.casefold()
+        if folded in seen_texts:
+            errors.setdefault(key, []).append(
+                f"This is the same as Choice {seen_texts[folded] + 1}."
+            )
+            continue
+        seen_texts[folded] = index
+        kept.append(ChoiceInput(id=row.id, text=text))
+    return kept, errors, seen_ids
+
+
+def choices_validate(
+    *,
+    poll: Poll | None,
+    choices: Sequence[ChoiceInput],
+    multiple: bool,
+    max_choices: int,
+    publishing: bool,
+) -> list[ChoiceInput]:
+    """Check the choice list a trainer submitted; return the choices to keep, in order.
+
+    A row with an id and empty text removes that choice; an empty new row is ignored.
+    Errors come keyed: "choices" for the list, "choice-<row index>" for one row,
+    "multiple"/"max_choices" for the settings.
+    """
+    existing = {choice.pk: choice for choice in poll.choices.all()} if poll and poll.pk else {}
+    voted = choices_with_votes(poll=poll) if existing else {}
+    kept, errors, seen_ids = _choice_rows(existing, voted, choices)
+    for choice_id, count in voted.items():  # missing from the submission: removed
+        if choice_id not in seen_ids:
+            errors.setdefault("choices", []).append(
+                f"“{existing[choice_id].text}” already has {_votes(count)}, so it cannot be "
+                "removed."
+            )
+    maximum = settings.POLLS_MAX_CHOICES
+    if len(kept) > maximum:
+        errors.setdefault("choices", []).append(f"A poll can have at most {maximum} choices.")
+    if publishing and len(kept) < 2:
+        errors.setdefault("choices", []).append("A published poll needs at least two choices.")
+    if multiple and kept and max_choices > len(kept):
+        errors.setdefault("max_choices", []).append(
+            f"There are only {len(kept)} choices; a voter cannot tick more than that."
+        )
+    if voted and poll.multiple and not multiple:
+        errors.setdefault("multiple", []).append(
+            "This poll already has votes cast as multiple choice; it cannot become single choice."
+        )
+    elif voted and multiple and max_choices < poll.choice_limit:
+        errors.setdefault("max_choices", []).append(
+            f"This poll already has votes with up to {poll.choice_limit} choices; "
+            "the maximum cannot go down."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+def _choices_apply(poll: Poll, kept: list[ChoiceInput]) -> None:
+    kept_ids = {row.id for row in kept if row.id is not None}
+    poll.choices.exclude(pk__in=kept_ids).delete()
+    existing = {choice.pk: choice for choice in poll.choices.all()}
+    changed: list[Choice] = []
+    for position, row in enumerate(kept):
+        if row.id is None:
+            Choice.objects.create(poll=poll, text=row.text, position=position)
+            continue
+        choice = existing[row.id]
+        if (choice.text, choice.position) != (row.text, position):
+            choice.text, choice.position = row.text, position
+            changed.append(choice)
+    if changed:
+        Choice.objects.bulk_update(changed, ["text", "position"])
+
+
+def _check_schedule(fields: dict[str, Any]) -> None:
+    opens_at, closes_at = fields.get("opens_at"), fields.get("closes_at")
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise ValidationError({"closes_at": ["The poll must close after it opens."]})
+
+
+def _locked(poll: Poll) -> Poll:
+    """The poll as it is now, with its lock held exclusive until the transaction ends."""
+    poll_lock(poll.pk, shared=False)
+    return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
+
+
+def poll_create(
+    *, author, fields: dict[str, Any], choices: Sequence[ChoiceInput], publish: bool
+) -> Poll:
+    """Create a poll with its choices, as a draft or published; its slug comes from the question."""
+    values = {name: fields[name] for name in POLL_FIELDS if name in fields}
+    _check_schedule(values)
+    kept = choices_validate(
+        poll=None,
+        choices=choices,
+        multiple=values.get("multiple", False),
+        max_choices=values.get("max_choices", 1),
+        publishing=publish,
+    )
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                poll = Poll(author=author, slug=poll_slug(question=values["question"]), **values)
+                if publish:
+                    poll.status = Poll.Status.PUBLISHED
+                    poll.published_at = timezone.now()
+                poll.save()
+                Choice.objects.bulk_create(
+                    Choice(poll=poll, text=row.text, position=position)
+                    for position, row in enumerate(kept)
+                )
+                return poll
+        except IntegrityError:
+            # Someone took the same slug a moment ago; pick the next one.
+            if attempt == 4 or not Poll.objects.filter(slug=poll.slug).exists():
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def poll_update(
+    *, poll: Poll, fields: dict[str, Any], choices: Sequence[ChoiceInput], publish: bool
+) -> Poll:
+    """Save a trainer's edit: settings, choices (voted ones stay as they are) and status."""
+    values = {name: fields[name] for name in POLL_FIELDS if name in fields}
+    _check_schedule(values)
+    with transaction.atomic():
+        locked = _locked(poll)
+        kept = choices_validate(
+            poll=locked,
+            choices=choices,
+            multiple=values.get("multiple", locked.multiple),
+            max_choices=values.get("max_choices", locked.max_choices),
+            publishing=publish,
+        )
+        for name, value in values.items():
+            setattr(locked, name, value)
+        if publish:
+            locked.status = Poll.Status.PUBLISHED
+            locked.published_at = locked.published_at or timezone.now()
+        else:
+            locked.status = Poll.Status.DRAFT
+        locked.save()
+        _choices_apply(locked, kept)
+        versions.content_changed(poll_id=locked.pk)
+    return locked
+
+
+def poll_add(*, poll: Poll) -> Poll:
+    """Save a new poll built elsewhere (the admin's form); its choices follow with
+    poll_choices_set, in the same transaction."""
+    _check_schedule({"opens_at": poll.opens_at, "closes_at": poll.closes_at})
+    if poll.is_published and poll.published_at is None:
+        poll.published_at = timezone.now()
+    poll.save()
+    return poll
+
+
+def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
+    """Save only the given fields of a poll (the admin's edit), under the same rules."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        _check_schedule({"opens_at": locked.opens_at, "closes_at": locked.closes_at})
+        if locked.is_published and locked.published_at is None:
+            locked.published_at = timezone.now()
+            changes = {**changes, "published_at": locked.published_at}
+        choices_validate(
+            poll=Poll.objects.get(pk=poll.pk),
+            choices=[ChoiceInput(id=c.pk, text=c.text) for c in locked.choices.all()],
+            multiple=locked.multiple,
+            max_choices=locked.max_choices,
+            publishing=locked.is_published,
+        )
+        if changes:
+            locked.save(update_fields=[*changes, "updated_at"])
+        versions.content_changed(poll_id=locked.pk)
+    return locked
+
+
+def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
+    """Replace a poll's choices with these rows, in this order (voted ones stay as they are)."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        kept = choices_validate(
+            poll=locked,
+            choices=choices,
+            multiple=locked.multiple,
+            max_choices=locked.max_choices,
+            publishing=locked.is_published,
+        )
+        _choices_apply(locked, kept)
+        versions.content_changed(poll_id=locked.pk)
+
+
+def poll_open(*, poll: Poll) -> Poll:
+    """Open a poll now: publish it, drop a future opening time and a past closing time."""
+    with transaction.atomic():
+        poll = _locked(poll)
+        now = timezone.now()
+        poll.status = Poll.Status.PUBLISHED
+        poll.published_at = poll.published_at or now
+        if poll.opens_at and poll.opens_at > now:
+            poll.opens_at = None
+        if poll.closes_at and poll.closes_at <= now:
+            poll.closes_at = None
+        poll.save()
+        versions.content_changed(poll_id=poll.pk)
+    return poll
+
+
+def poll_close(*, poll: Poll) -> Poll:
+    """Close a poll now: it waits for the votes in flight, and no vote is counted after it."""
+    with transaction.atomic():
+        poll = _locked(poll)
+        now = timezone.now()
+        if poll.closes_at is None or poll.closes_at > now:
+            if poll.opens_at and poll.opens_at >= now:
+                poll.opens_at = None  # it never opened; keep the "closes after opens" rule
+            poll.closes_at = now
+            poll.save(update_fields=["opens_at", "closes_at", "updated_at"])
+            versions.content_changed(poll_id=poll.pk)
+    return poll
+
+
+def poll_delete(*, poll: Poll) -> None:
+    """Delete a poll with its choices, ballots and discussion; its page is gone at once."""
+    with transaction.atomic():
+        _locked(poll).delete()
+        versions.content_changed(poll_id=poll.pk)
+
+
+def polls_delete(*, polls: Iterable[Poll]) -> int:
+    deleted = 0
+    for poll in polls:
+        poll_delete(poll=poll)
+        deleted += 1
+    return deleted
