@@ -1,12 +1,14 @@
-"""The moderation queue: pending comments first, their reasons, bulk actions via services."""
+"""The moderation queue: pending comments first, their reasons, bulk actions through the
+moderation services."""
 
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.utils.text import Truncator
 
-from comments import services
+from comments import moderation
 from comments.models import Comment, ModerationEvent
+from core.forms import LOADED_VALUES, EditedFieldsForm
 
 
 class StatusQueueFilter(admin.SimpleListFilter):
@@ -53,6 +55,7 @@ class ModerationEventInline(admin.TabularInline):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
+    form = EditedFieldsForm
     list_display = [
         "excerpt_text",
         "name",
@@ -82,6 +85,7 @@ class CommentAdmin(admin.ModelAdmin):
         "ip_address",
         "user_agent",
         "created_at",
+        LOADED_VALUES,
     ]
     readonly_fields = [
         "poll",
@@ -123,26 +127,30 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected comments", permissions=["change"])
     def approve_selected(self, request, queryset) -> None:
-        self._each(request, queryset, services.comment_approve, "approved")
+        self._each(request, queryset, moderation.comment_approve, "approved")
 
     @admin.action(description="Mark selected comments as spam", permissions=["change"])
     def mark_spam_selected(self, request, queryset) -> None:
-        self._each(request, queryset, services.comment_mark_spam, "marked as spam")
+        self._each(request, queryset, moderation.comment_mark_spam, "marked as spam")
 
     @admin.action(description="Remove selected comments (replies stay)", permissions=["change"])
     def remove_selected(self, request, queryset) -> None:
-        self._each(request, queryset, services.comment_remove, "removed")
+        self._each(request, queryset, moderation.comment_remove, "removed")
 
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
-        services.comment_update(comment=obj, actor=request.user)
+        # Only what the moderator edited: a hold or an unsubscribe made while the form was
+        # open stays as it is.
+        changes = {name: form.cleaned_data[name] for name in form.edited_fields()}
+        saved = moderation.comment_edit(comment=obj, changes=changes, actor=request.user)
+        obj.body_html = saved.body_html  # the admin's message quotes it
 
     # Deleting never cascades through replies: one that has replies becomes a tombstone.
     def delete_model(self, request, obj: Comment) -> None:
-        if not services.comment_delete(comment=obj, actor=request.user):
+        if not moderation.comment_delete(comment=obj, actor=request.user):
             messages.info(request, "It has replies, so it was removed and they stay in place.")
 
     def delete_queryset(self, request, queryset) -> None:
-        _deleted, kept = services.comment_delete_many(comments=list(queryset), actor=request.user)
+        _deleted, kept = moderation.comment_delete_many(comments=list(queryset), actor=request.user)
         if kept:
             messages.info(
                 request,

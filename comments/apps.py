@@ -8,3 +8,15 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from comments import delivery  # noqa: F401 - connects the mail-delivery retry
+        from comments.discussion import OWN_COOKIE
+        from comments.forms import FRESH_NAME, form_token
+        from core import perrequest
+        from polls.voters import voter_for_request
+
+        # The poll page, cached whole for first-time readers, holds the comment form: its
+        # "served at" token is made fresh for each of them, and a reader who has comments
+        # awaiting moderation sees them, so gets a page of their own.
+        perrequest.fresh_value(
+            FRESH_NAME, lambda request: form_token(voter_key=voter_for_request(request).key)
+        )
+        perrequest.personal_cookie(OWN_COOKIE)

@@ -25,13 +25,11 @@ from django_tasks.signals import task_finished
 
 logger = logging.getLogger("comments.delivery")
 
-# Seconds to wait before the 2nd, 3rd, ... attempt: about a day of outage in total.
-DEFAULT_RETRY_DELAYS = (60, 300, 1800, 7200, 21600, 43200)
 RETRIED_TASK_PREFIX = "comments.tasks."
 
 
 def retry_delays() -> tuple[int, ...]:
-    return tuple(getattr(settings, "COMMENTS_DELIVERY_RETRY_DELAYS", DEFAULT_RETRY_DELAYS))
+    return tuple(settings.COMMENTS_DELIVERY_RETRY_DELAYS)
 
 
 def is_delivery_error(exception_class_path: str) -> bool:

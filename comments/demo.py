@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from comments.models import Comment
-from comments.services import comment_insert
+from comments.posting import comment_place
 from polls.models import Poll
 
 APPROVED = Comment.Status.APPROVED
@@ -89,13 +89,14 @@ def load_demo_comments(poll: Poll) -> int:
     """Add the demo thread under the poll once; running it again changes nothing."""
     if Comment.objects.filter(poll=poll).exists():
         return 0
-    start = timezone.now() - timedelta(days=3)
+    # The discussion starts a couple of hours after the poll was published.
+    start = (poll.published_at or timezone.now() - timedelta(days=3)) + timedelta(hours=2)
     created: dict[str, Comment] = {}
     with transaction.atomic():
         for index, (key, reply_to, name, website, body) in enumerate(THREAD):
             parent = created.get(reply_to) if reply_to else None
             author = poll.author if name is None else None
-            comment = comment_insert(
+            comment = comment_place(
                 poll=poll,
                 parent=parent,
                 name=(author.get_full_name() or author.get_username()) if author else name,

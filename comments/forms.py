@@ -1,3 +1,5 @@
+import hashlib
+import secrets
 import time
 
 from crispy_forms.helper import FormHelper
@@ -10,14 +12,27 @@ from django.core.validators import URLValidator
 
 from comments.models import Comment
 from polls.models import Poll
+from polls.voters import Voter
 
 _TOKEN_SALT = "comments.form-served-at"  # noqa: S105 - a signing salt, not a secret
+FRESH_NAME = "comments.served"  # the form's per-response value (core/perrequest.py)
 
 
-def form_token(served_at: float | None = None) -> str:
-    """A signed note of when the form was served (bots post faster than people type)."""
+def _voter_mark(voter_key: str) -> str:
+    # The token is readable in the page; the voter's id (an HttpOnly cookie) is not put there.
+    return hashlib.sha256(f"{_TOKEN_SALT}:{voter_key}".encode()).hexdigest()[:16]
+
+
+def form_token(*, voter_key: str, served_at: float | None = None) -> str:
+    """A signed note of when the form was served, to whom, with a one-time number.
+
+    Bots post faster than people type; a token is accepted once (its number is stored
+    with the comment) and only from the browser it was served to.
+    """
+    served_at = served_at if served_at is not None else time.time()
     return signing.dumps(
-        round(served_at if served_at is not None else time.time(), 3), salt=_TOKEN_SALT
+        {"t": round(served_at, 3), "v": _voter_mark(voter_key), "n": secrets.token_hex(8)},
+        salt=_TOKEN_SALT,
     )
 
 
@@ -36,7 +51,9 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    served = forms.CharField(required=False, widget=forms.HiddenInput)
+    served = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
+    )
     # The honeypot: hidden from people (and from assistive technology), filled in by bots.
     homepage = forms.CharField(
         label="Leave this field empty",
@@ -44,9 +61,10 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, poll: Poll, user=None, **kwargs) -> None:
+    def __init__(self, *args, poll: Poll, voter: Voter, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
+        self.voter = voter
         self.user = user if user is not None and user.is_authenticated else None
         self.fields["body"] = forms.CharField(
             label="Comment",
@@ -58,7 +76,7 @@ class CommentForm(forms.Form):
             for name in ("name", "email", "website"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("served", form_token())
+            self.initial.setdefault("served", form_token(voter_key=voter.key))
 
     @property
     def is_reply(self) -> bool:
@@ -86,7 +104,7 @@ class CommentForm(forms.Form):
                 ),
             )
         try:
-            self._check_served(self.data.get("served") or "")
+            cleaned["form_nonce"] = self._check_served(self.data.get("served") or "")
         except forms.ValidationError as error:
             self.add_error(None, error)
         return cleaned
@@ -103,13 +121,24 @@ class CommentForm(forms.Form):
             )
         return comment
 
-    def _check_served(self, value: str) -> None:
+    def _check_served(self, value: str) -> str:
+        """The form's one-time number, if it was served to this browser at a human pace."""
+        expired = forms.ValidationError(
+            "This form has expired. Please post your comment again.", code="expired"
+        )
         try:
-            served_at = float(signing.loads(value, salt=_TOKEN_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
-            raise forms.ValidationError(
-                "This form has expired. Please post your comment again.", code="expired"
-            ) from None
+            token = signing.loads(value, salt=_TOKEN_SALT)
+            served_at, mark, nonce = float(token["t"]), str(token["v"]), str(token["n"])
+        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            raise expired from None
+        if mark != _voter_mark(self.voter.key):
+            if self.voter.is_new:  # the browser did not send back the cookie it was given
+                raise forms.ValidationError(
+                    "Your browser did not send back this site's cookie. Please allow cookies "
+                    "for this site, then post your comment again.",
+                    code="expired",
+                )
+            raise expired
         age = time.time() - served_at
         if age < settings.COMMENTS_MIN_SUBMIT_SECONDS:
             raise forms.ValidationError(
@@ -118,9 +147,8 @@ class CommentForm(forms.Form):
                 code="too_fast",
             )
         if age > settings.COMMENTS_FORM_MAX_AGE:
-            raise forms.ValidationError(
-                "This form has expired. Please post your comment again.", code="expired"
-            )
+            raise expired
+        return nonce
 
     def focus(self) -> None:
         """Put the cursor where the person should look: the first field with an error, else
@@ -134,10 +162,13 @@ class CommentForm(forms.Form):
         self.fields[target].widget.attrs["autofocus"] = True
 
     def renew_expired_token(self) -> None:
-        """An expired or missing timestamp is replaced, so the person can post again soon."""
-        if self.is_bound and self.has_error(NON_FIELD_ERRORS, "expired"):
+        """An expired, missing or used token is replaced, so the person can post again soon."""
+        if self.is_bound and (
+            self.has_error(NON_FIELD_ERRORS, "expired")
+            or self.has_error(NON_FIELD_ERRORS, "form_used")
+        ):
             data = self.data.copy()
-            data["served"] = form_token()
+            data["served"] = form_token(voter_key=self.voter.key)
             self.data = data
 
     @property

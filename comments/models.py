@@ -49,6 +49,7 @@ class CommentQuerySet(models.QuerySet):
                 "name",
                 "website",
                 "user_id",
+                "author_key",
                 "body_html",
                 "created_at",
             )
@@ -91,6 +92,12 @@ class Comment(models.Model):
         blank=True,
         related_name="comments",
     )
+    # The same identity as a voter's ballot ("user:<id>" or "anon:<cookie id>"): lets a
+    # commenter see their own comment while it awaits moderation.
+    author_key = models.CharField(max_length=64, blank=True, editable=False)
+    # The one-time number of the form it was posted with: a form is accepted once, so a
+    # retried post finds the comment it already made instead of making a second one.
+    form_nonce = models.CharField(max_length=32, null=True, blank=True, editable=False, unique=True)
     name = models.CharField(max_length=80)
     email = models.EmailField(blank=True, help_text="Never shown to readers.")
     website = models.URLField(blank=True, max_length=200)
@@ -131,16 +138,33 @@ class Comment(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         # A derived rendering, not a business rule: the sanitised HTML of the body, redone
-        # only when the body may have changed (moderation saves the status alone).
+        # only when the body changed (moderation saves the status alone).
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "body" in update_fields:
-            self.body_html = render_markdown(self.body)
+            self.render_body()
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("comments:permalink", kwargs={"pk": self.pk})
+
+    # The body that body_html was rendered from (None: not rendered in this instance).
+    _rendered_from: str | None = None
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "body" in field_names and "body_html" in field_names:
+            instance._rendered_from = instance.body
+        return instance
+
+    def render_body(self) -> str:
+        """The body's sanitised HTML, rendered once per version of the body."""
+        if self._rendered_from != self.body:
+            self.body_html = render_markdown(self.body)
+            self._rendered_from = self.body
+        return self.body_html
 
     @property
     def body_safe(self) -> SafeString:

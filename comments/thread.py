@@ -1,36 +1,48 @@
 """A poll's thread as readers see it: one query, then pages of whole subtrees.
 
-A comment is shown in full when approved. One that is not approved (removed, spam, or
-pending again after reports) but has a shown reply below it is shown as a tombstone, with
-no author or text, so the replies keep their place. Anything else is not shown.
+A comment is shown in full when approved, and to its own author while it awaits moderation.
+One that is not shown (removed, spam, or pending again after reports) but has a shown reply
+below it is shown as a tombstone, with no author or text, so the replies keep their place.
+Anything else is not shown.
+
+Each node carries what comments/_thread.html prints, worked out here once per thread (URLs
+from one reverse() per shape, dates formatted for the current time zone), so the template
+does no lookups of its own and renders a thousand comments quickly.
 """
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.safestring import SafeString
 
 from comments.models import Comment
 from polls.models import Poll
 
 
-@dataclass
+@dataclass(slots=True)
 class ThreadNode:
-    comment: Comment
+    pk: int
+    depth: int
     tombstone: bool
+    tombstone_text: str = ""
     number: int | None = None  # top-level comments are numbered, as in the seed
-    opens_replies: bool = False  # the next node is this one's first reply
-    closes: int = 0  # how many ancestors' articles end after this node
+    name: str = ""
+    website: str = ""
+    by_author: bool = False
+    awaiting: bool = False  # the reader's own comment, not yet approved
+    iso: str = ""
+    when: str = ""
+    body: SafeString | str = ""
+    permalink: str = ""
+    reply_url: str = ""
+    report_url: str = ""
     can_have_replies: bool = True
-
-    @property
-    def closers(self) -> range:
-        return range(self.closes)
-
-    @property
-    def tombstone_text(self) -> str:
-        if self.comment.status == Comment.Status.PENDING:
-            return "This comment is hidden while a moderator reviews it."
-        return "This comment was removed."
+    opens_replies: bool = False  # the next node is this one's first reply
+    closers: range = range(0)  # ancestors' articles that end after this node
 
 
 @dataclass
@@ -39,16 +51,38 @@ class ThreadPage:
     number: int
     num_pages: int
     shown: int  # approved comments in the whole thread
-    pending: int  # awaiting a moderator, whole thread
     page_of: dict[int, int] = field(default_factory=dict)
 
 
-def _shown_ids(rows: list[Comment]) -> set[int]:
+def _date_formatter() -> Callable:
+    """|date:"Y-m-d\\TH:i:sO" and |date:"j F Y, H:i" in the current time zone, spelled out:
+    Django's general formatter was most of the time of a 1,000-comment thread."""
+    zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    months = {number: str(name) for number, name in MONTHS.items()}
+
+    def dates(created) -> tuple[str, str]:
+        local = created.astimezone(zone) if zone and timezone.is_aware(created) else created
+        shown = f"{local.day} {months[local.month]} {local.year:04d}, {local:%H:%M}"
+        return local.strftime("%Y-%m-%dT%H:%M:%S%z"), shown
+
+    return dates
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    """The URL of `name` for any comment pk, from one reverse()."""
+    marker = 987654321987
+    before, _, after = reverse(name, kwargs={"pk": marker}).partition(str(marker))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _shown_ids(rows: list[Comment], own: Collection[int]) -> set[int]:
     # Rows are in path order, so every reply comes after its parent: walking backwards,
-    # a comment is shown if approved or if any reply under it is shown.
+    # a comment is shown if approved (or the reader's own) or if any reply under it is.
     shown: set[int] = set()
     for row in reversed(rows):
-        if row.status == Comment.Status.APPROVED:
+        if row.status == Comment.Status.APPROVED or (
+            row.pk in own and row.status == Comment.Status.PENDING
+        ):
             shown.add(row.pk)
         if row.pk in shown and row.parent_id is not None:
             shown.add(row.parent_id)
@@ -66,54 +100,87 @@ def _subtrees(rows: list[Comment], shown: set[int]) -> list[list[Comment]]:
     return groups
 
 
+class _NodeMaker:
+    def __init__(self, poll: Poll, own: Collection[int]) -> None:
+        self.poll = poll
+        self.own = own
+        self.dates = _date_formatter()
+        self.permalink = _url_maker("comments:permalink")
+        self.reply = _url_maker("comments:reply_form")
+        self.report = _url_maker("comments:report")
+        self.max_depth = max(1, settings.COMMENTS_MAX_DEPTH)
+
+    def __call__(self, row: Comment, number: int | None) -> ThreadNode:
+        awaiting = row.status == Comment.Status.PENDING and row.pk in self.own
+        if row.status != Comment.Status.APPROVED and not awaiting:
+            text = (
+                "This comment is hidden while a moderator reviews it."
+                if row.status == Comment.Status.PENDING
+                else "This comment was removed."
+            )
+            return ThreadNode(
+                pk=row.pk, depth=row.depth, tombstone=True, tombstone_text=text, number=number
+            )
+        iso, when = self.dates(row.created_at)
+        return ThreadNode(
+            pk=row.pk,
+            depth=row.depth,
+            tombstone=False,
+            number=number,
+            name=row.name,
+            website=row.website,
+            by_author=row.user_id is not None and row.user_id == self.poll.author_id,
+            awaiting=awaiting,
+            iso=iso,
+            when=when,
+            body=row.body_safe,
+            permalink=self.permalink(row.pk),
+            reply_url=self.reply(row.pk),
+            report_url=self.report(row.pk),
+            can_have_replies=row.depth + 1 < self.max_depth,
+        )
+
+
 def thread_page(
-    *, poll: Poll, page: int | None = None, comment_id: int | None = None
+    *,
+    poll: Poll,
+    page: int | None = None,
+    comment_id: int | None = None,
+    own: Collection[int] = (),
 ) -> ThreadPage:
-    """The page `page` of the poll's thread (or the page holding `comment_id`)."""
+    """The page `page` of the poll's thread (or the page holding `comment_id`); `own` are
+    the reader's own comments, shown to them while they await moderation."""
     rows = list(Comment.objects.thread_rows(poll))
-    shown = _shown_ids(rows)
+    shown = _shown_ids(rows, own)
     groups = _subtrees(rows, shown)
     per_page = max(1, settings.COMMENTS_PER_PAGE)
     num_pages = max(1, -(-len(groups) // per_page))
-    page_of = {}
-    for index, group in enumerate(groups):
-        for row in group:
-            page_of[row.pk] = index // per_page + 1
+    page_of = {row.pk: index // per_page + 1 for index, group in enumerate(groups) for row in group}
     if comment_id is not None and comment_id in page_of:
         number = page_of[comment_id]
     else:
         number = min(max(1, page or 1), num_pages)
     first = (number - 1) * per_page
-    nodes: list[ThreadNode] = []
-    max_depth = max(1, settings.COMMENTS_MAX_DEPTH)
-    for offset, group in enumerate(groups[first : first + per_page]):
-        for row in group:
-            row.poll = poll  # every row belongs to this poll: no query for the author badge
-            nodes.append(
-                ThreadNode(
-                    comment=row,
-                    tombstone=row.status != Comment.Status.APPROVED,
-                    number=first + offset + 1 if row.depth == 0 else None,
-                    can_have_replies=row.depth + 1 < max_depth,
-                )
-            )
+    make = _NodeMaker(poll, own)
+    nodes = [
+        make(row, first + offset + 1 if row.depth == 0 else None)
+        for offset, group in enumerate(groups[first : first + per_page])
+        for row in group
+    ]
     for index, node in enumerate(nodes):
-        depth = node.comment.depth
-        next_depth = nodes[index + 1].comment.depth if index + 1 < len(nodes) else 0
-        node.opens_replies = next_depth > depth
-        node.closes = max(0, depth - next_depth)
-    pending = sum(1 for row in rows if row.status == Comment.Status.PENDING)
+        next_depth = nodes[index + 1].depth if index + 1 < len(nodes) else 0
+        node.opens_replies = next_depth > node.depth
+        node.closers = range(max(0, node.depth - next_depth))
     return ThreadPage(
         nodes=nodes,
         number=number,
         num_pages=num_pages,
         shown=sum(1 for row in rows if row.status == Comment.Status.APPROVED),
-        pending=pending,
         page_of=page_of,
     )
 
 
-def page_of_comment(*, comment: Comment) -> int | None:
+def page_of_comment(*, comment: Comment, own: Collection[int] = ()) -> int | None:
     """The thread page a comment is shown on, or None when it is not shown."""
-    page = thread_page(poll=comment.poll, comment_id=comment.pk)
+    page = thread_page(poll=comment.poll, comment_id=comment.pk, own=own)
     return page.page_of.get(comment.pk)

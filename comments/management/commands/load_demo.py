@@ -2,7 +2,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from comments.demo import load_demo_comments
-from polls.demo import ADMIN_USERNAME, TRAINER_USERNAME, load_demo
+from polls.demo import (
+    ADMIN_PASSWORD,
+    ADMIN_USERNAME,
+    TRAINER_PASSWORD,
+    TRAINER_USERNAME,
+    load_demo,
+)
+from polls.models import Ballot
 
 
 class Command(BaseCommand):
@@ -23,8 +30,9 @@ class Command(BaseCommand):
             )
         poll = load_demo()
         added = load_demo_comments(poll)
+        votes = Ballot.objects.filter(poll=poll).count()
         self.stdout.write(
-            f"Demo ready: {poll.get_absolute_url()} ({poll.ballot_count} votes, "
-            f"{added} new comments); "
-            f"log in as {TRAINER_USERNAME!r} (trainer) or {ADMIN_USERNAME!r} (admin)."
+            f"Demo ready: {poll.get_absolute_url()} ({votes} votes, {added} new comments).\n"
+            f"Log in as the trainer (user {TRAINER_USERNAME}, password {TRAINER_PASSWORD}) "
+            f"or the admin (user {ADMIN_USERNAME}, password {ADMIN_PASSWORD})."
         )

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from comments import services
+from comments import moderation
 from comments.models import Comment
 
 
@@ -17,9 +17,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, approve, spam, remove, **options) -> None:
         actions = [
-            (approve, services.comment_approve, "approved"),
-            (spam, services.comment_mark_spam, "marked as spam"),
-            (remove, services.comment_remove, "removed"),
+            (approve, moderation.comment_approve, "approved"),
+            (spam, moderation.comment_mark_spam, "marked as spam"),
+            (remove, moderation.comment_remove, "removed"),
         ]
         if not any(ids for ids, _action, _verb in actions):
             pending = Comment.objects.pending().select_related("poll").order_by("created_at")

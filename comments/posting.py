@@ -1,0 +1,295 @@
+"""Posting a comment: the moderation policy, the place in the tree, and the insert.
+
+Views, commands and the demo loader all come through here, so the policy, the moderation
+log, the tree rules and the notifications hold everywhere.
+"""
+
+import ipaddress
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial, wraps
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from comments import tasks
+from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
+from core import versions
+from polls.models import Poll
+
+_LINK = re.compile(r"<a\s", re.I)
+_LOCK_RETRIES = 40
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class PolicyVerdict:
+    status: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def _word_hits(words: list[str], text: str) -> list[str]:
+    hits = []
+    for word in words:
+        word = word.strip()
+        if word and re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I):
+            hits.append(word)
+    return hits
+
+
+def comment_policy_check(
+    *, poll: Poll, user, name: str, email: str, website: str, body_html: str, body: str
+) -> PolicyVerdict:
+    """What the moderation policy says about a new comment: approved, pending or spam."""
+    text = "\n".join([name, email, website, body])
+    disallowed = _word_hits(settings.COMMENTS_DISALLOWED_WORDS, text)
+    if disallowed:
+        return PolicyVerdict(
+            Comment.Status.SPAM, [f"Contains a disallowed word: {', '.join(disallowed)}"]
+        )
+    trusted = user is not None and (user.is_staff or user.pk == poll.author_id)
+    if trusted:
+        return PolicyVerdict(Comment.Status.APPROVED)
+    reasons = []
+    if (
+        user is None
+        and settings.COMMENTS_HOLD_FIRST_TIME_ANONYMOUS
+        and not Comment.objects.by_email(email).visible().exists()
+    ):
+        reasons.append("First comment from this email address")
+    links = len(_LINK.findall(body_html))
+    if links > settings.COMMENTS_MAX_LINKS:
+        reasons.append(f"{links} links (more than {settings.COMMENTS_MAX_LINKS})")
+    moderation = _word_hits(settings.COMMENTS_MODERATION_WORDS, text)
+    if moderation:
+        reasons.append(f"Contains a moderation word: {', '.join(moderation)}")
+    if reasons:
+        return PolicyVerdict(Comment.Status.PENDING, reasons)
+    return PolicyVerdict(Comment.Status.APPROVED)
+
+
+def _valid_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
+def _next_path(*, poll: Poll, parent: Comment | None) -> str:
+    siblings = Comment.objects.filter(poll=poll, parent=parent)
+    last = siblings.aggregate(last=Max("path"))["last"]
+    position = int(last[-PATH_STEP:]) + 1 if last else 1
+    if position > PATH_MAX_POSITION:
+        raise ValidationError("This thread cannot take more replies.", code="thread_full")
+    return (parent.path if parent else "") + path_segment(position)
+
+
+def comment_insert(*, comment: Comment, reasons: list[str] | None = None) -> Comment:
+    """Place a new comment in the tree (no policy, no email): the sibling position is taken
+    under a lock on the parent (or the poll), and the unique path is the final guard."""
+    poll, parent = comment.poll, comment.parent
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                if parent is not None:
+                    parent = Comment.objects.select_for_update().get(pk=parent.pk)
+                else:
+                    Poll.objects.select_for_update(no_key=True).filter(pk=poll.pk).first()
+                comment.parent = parent
+                comment.in_reply_to = comment.in_reply_to or parent
+                comment.path = _next_path(poll=poll, parent=parent)
+                comment.depth = len(comment.path) // PATH_STEP - 1
+                comment.held_reasons = reasons or []
+                if comment.status == Comment.Status.APPROVED:
+                    comment.approved_at = timezone.now()
+                comment.save()
+                ModerationEvent.objects.create(
+                    comment=comment, to_status=comment.status, note="; ".join(reasons or [])[:300]
+                )
+                versions.content_changed(poll_id=poll.pk)
+        except IntegrityError:
+            if (
+                comment.form_nonce
+                and Comment.objects.filter(form_nonce=comment.form_nonce).exists()
+            ):
+                raise
+            comment.pk = None
+            if attempt == 4:
+                raise
+            continue
+        return comment
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def comment_place(
+    *,
+    poll: Poll,
+    name: str,
+    body: str,
+    status: str,
+    parent: Comment | None = None,
+    reasons: list[str] | None = None,
+    **fields,
+) -> Comment:
+    """A comment put straight into the tree with the given status (the demo, imports)."""
+    return comment_insert(
+        comment=Comment(poll=poll, parent=parent, name=name, body=body, status=status, **fields),
+        reasons=reasons,
+    )
+
+
+def comment_reply_parent(*, target: Comment) -> Comment:
+    """Where a reply to `target` goes: under it, or beside it at the deepest level."""
+    if target.depth + 1 >= settings.COMMENTS_MAX_DEPTH:
+        return target.parent if target.parent_id else target
+    return target
+
+
+def _retry_when_locked(operation: Callable[[], T]) -> T:
+    """Run `operation`, again after a short random pause if SQLite reports a lock.
+
+    PostgreSQL waits on row locks by itself. SQLite waits for its busy timeout, but can
+    still give up under a burst of writers; nothing was written then, so trying again is
+    safe.
+    """
+    for attempt in range(_LOCK_RETRIES):
+        try:
+            return operation()
+        except OperationalError as error:
+            if (
+                "locked" not in str(error)
+                or connection.in_atomic_block
+                or attempt == _LOCK_RETRIES - 1
+            ):
+                raise
+            time.sleep(random.uniform(0.005, min(0.25, 0.01 * 2**attempt)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _retried_when_locked(function: Callable[..., T]) -> Callable[..., T]:
+    @wraps(function)
+    def wrapper(*args, **kwargs) -> T:
+        return _retry_when_locked(partial(function, *args, **kwargs))
+
+    return wrapper
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who posts: an account, or a reader with the details they typed."""
+
+    key: str = ""  # the voter key: "user:<id>" or "anon:<cookie id>"
+    user: object | None = None
+    name: str = ""
+    email: str = ""
+    website: str = ""
+    ip_address: str | None = None
+    user_agent: str = ""
+
+
+def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
+    if author.user is not None:
+        name = author.user.get_full_name() or author.user.get_username()
+        email = author.user.email or ""
+    else:
+        name, email = author.name, author.email
+    name, body = (name or "").strip(), (body or "").strip()
+    if not name:
+        raise ValidationError("Please give your name.", code="name_required")
+    if not body:
+        raise ValidationError("Please write a comment.", code="body_required")
+    if len(body) > settings.COMMENTS_MAX_LENGTH:
+        raise ValidationError(
+            f"A comment can be at most {settings.COMMENTS_MAX_LENGTH} characters.",
+            code="too_long",
+        )
+    return name, email, body
+
+
+@_retried_when_locked
+def comment_post(
+    *,
+    poll: Poll,
+    author: Author,
+    body: str,
+    reply_to: Comment | None = None,
+    notify: bool = False,
+    form_nonce: str | None = None,
+) -> Comment:
+    """Post a comment (or a reply) under the policy; notify people once it is approved.
+
+    A form is accepted once (``form_nonce``): posting it again returns the comment it made,
+    for its own author, instead of a second copy.
+    """
+    if not poll.is_published:
+        raise ValidationError("Comments open when the poll is published.", code="not_published")
+    if form_nonce:
+        earlier = Comment.objects.filter(form_nonce=form_nonce).first()
+        if earlier is not None:
+            return _already_posted(earlier, author, (body or "").strip())
+    comment = _new_comment(poll=poll, author=author, body=body, reply_to=reply_to)
+    comment.notify = notify and bool(comment.email)
+    comment.form_nonce = form_nonce or None
+    verdict = comment_policy_check(
+        poll=poll,
+        user=comment.user,
+        name=comment.name,
+        email=comment.email,
+        website=comment.website,
+        body=comment.body,
+        body_html=comment.render_body(),  # once: the insert keeps it
+    )
+    comment.status = verdict.status
+    try:
+        comment_insert(comment=comment, reasons=verdict.reasons)
+    except IntegrityError:
+        earlier = Comment.objects.filter(form_nonce=form_nonce).first() if form_nonce else None
+        if earlier is None:
+            raise
+        return _already_posted(earlier, author, comment.body)
+    if comment.status == Comment.Status.APPROVED:
+        tasks.notify_on_commit(comment)
+    return comment
+
+
+def _new_comment(*, poll: Poll, author: Author, body: str, reply_to: Comment | None) -> Comment:
+    """The comment as posted, checked, not yet placed: its author, its text, its parent."""
+    user = author.user if author.user is not None and author.user.is_authenticated else None
+    name, email, body = _checked_text(Author(user=user, name=author.name, email=author.email), body)
+    parent = None
+    if reply_to is not None:
+        if reply_to.poll_id != poll.pk or reply_to.status != Comment.Status.APPROVED:
+            raise ValidationError("That comment cannot be replied to.", code="bad_parent")
+        parent = comment_reply_parent(target=reply_to)
+    return Comment(
+        poll=poll,
+        parent=parent,
+        in_reply_to=reply_to,
+        author_key=author.key[:64],
+        name=name,
+        email=email,
+        website=author.website if user is None else "",
+        body=body,
+        user=user,
+        ip_address=_valid_ip(author.ip_address),
+        user_agent=author.user_agent[:300],
+    )
+
+
+def _already_posted(earlier: Comment, author: Author, body: str) -> Comment:
+    """The same form sent again: the same words from the same person are a retry (the
+    comment it made); anything else needs a new form, so one form makes one comment."""
+    if author.key and earlier.author_key == author.key and earlier.body == body:
+        return earlier
+    raise ValidationError(
+        "This form was used for a comment already. Your text is still here: please check "
+        "it and post it again.",
+        code="form_used",
+    )
