@@ -42,23 +42,54 @@ def make_poll(*, choices=("Yes", "No", "Something else"), author=None, **overrid
 
 def voter_client(anonymous_id: str | None = None, **client_kwargs):
     """A test Client that is one anonymous browser, carrying its signed voter cookie."""
-    from django.conf import settings
-    from django.core import signing
     from django.test import Client
 
-    from polls.voters import COOKIE_SALT
-
     client = Client(**client_kwargs)
-    anonymous_id = anonymous_id or f"test-voter-{next(_counter)}"
-    signer = signing.get_cookie_signer(salt=settings.POLLS_VOTER_COOKIE + COOKIE_SALT)
-    client.cookies[settings.POLLS_VOTER_COOKIE] = signer.sign(anonymous_id)
+    give_voter_cookie(client, anonymous_id)
     return client
 
 
-def make_ballots(poll: Poll, count: int, *, choice: Choice | None = None) -> None:
-    """Add `count` ballots for one choice in bulk, counters included (for big-poll tests)."""
-    from django.db.models import F
+def give_voter_cookie(client, anonymous_id: str | None = None) -> str:
+    """Give a test Client the signed voter cookie a browser gets on its first visit."""
+    from django.conf import settings
+    from django.http import HttpResponse
 
+    from polls.voters import COOKIE_SALT
+
+    anonymous_id = anonymous_id or f"test-voter-{next(_counter)}"
+    response = HttpResponse()
+    response.set_signed_cookie(settings.POLLS_VOTER_COOKIE, anonymous_id, salt=COOKIE_SALT)
+    client.cookies[settings.POLLS_VOTER_COOKIE] = response.cookies[
+        settings.POLLS_VOTER_COOKIE
+    ].value
+    return anonymous_id
+
+
+def voter_key_of(client) -> str:
+    """The voter key the site sees for this test Client (its account, or its cookie, which
+    it is given here if it has none yet, as a browser gets on its first page)."""
+    from django.conf import settings
+
+    user_id = client.session.get("_auth_user_id") if client.cookies.get("sessionid") else None
+    if user_id:
+        return f"user:{user_id}"
+    from django.http import HttpRequest
+
+    from polls.voters import COOKIE_SALT
+
+    morsel = client.cookies.get(settings.POLLS_VOTER_COOKIE)
+    request = HttpRequest()
+    request.COOKIES = {settings.POLLS_VOTER_COOKIE: morsel.value} if morsel else {}
+    anonymous_id = request.get_signed_cookie(
+        settings.POLLS_VOTER_COOKIE, default=None, salt=COOKIE_SALT
+    )
+    return f"anon:{anonymous_id or give_voter_cookie(client)}"
+
+
+def make_ballots(poll: Poll, count: int, *, choice: Choice | None = None) -> None:
+    """Add `count` ballots for one choice in bulk (for big-poll tests), telling the poll's
+    version as a vote does."""
+    from core import versions
     from polls.models import Ballot
 
     choice = choice or poll.choices.first()
@@ -71,7 +102,4 @@ def make_ballots(poll: Poll, count: int, *, choice: Choice | None = None) -> Non
     Ballot.choices.through.objects.bulk_create(
         Ballot.choices.through(ballot_id=ballot.pk, choice_id=choice.pk) for ballot in ballots
     )
-    Choice.objects.filter(pk=choice.pk).update(votes=F("votes") + count)
-    Poll.objects.filter(pk=poll.pk).update(
-        ballot_count=F("ballot_count") + count, results_version=F("results_version") + 1
-    )
+    versions.results_changed(poll_id=poll.pk)

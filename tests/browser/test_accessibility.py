@@ -10,7 +10,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment
-from comments.services import comment_insert
+from comments.posting import comment_place
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for
 from tests.factories import PASSWORD, make_poll, make_user
@@ -91,7 +91,7 @@ def new_poll_form(page, poll):
 def with_thread(poll) -> Comment:
     """A discussion with a nested thread: a comment, the author's reply, a reply to that."""
     approved = Comment.Status.APPROVED
-    ana = comment_insert(
+    ana = comment_place(
         poll=poll,
         parent=None,
         name="Ana",
@@ -100,11 +100,11 @@ def with_thread(poll) -> Comment:
         body="Something else altogether:\n\n- learning *through* a community\n- over time",
         status=approved,
     )
-    author = comment_insert(
+    author = comment_place(
         poll=poll, parent=ana, name="Trainer", user=poll.author, body="Say more?", status=approved
     )
-    comment_insert(poll=poll, parent=author, name="Ben", body="Agreed with Ana.", status=approved)
-    comment_insert(
+    comment_place(poll=poll, parent=author, name="Ben", body="Agreed with Ana.", status=approved)
+    comment_place(
         poll=poll, parent=None, name="Cy", body="See https://example.org/cop", status=approved
     )
     return ana

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment
-from comments.services import comment_insert
+from comments.posting import comment_place
 from tests.browser.helpers import (
     focus_moves_into,
     focused_element,
@@ -35,7 +35,7 @@ def poll():
 
 @pytest.fixture
 def ana_comment(poll):
-    return comment_insert(
+    return comment_place(
         poll=poll,
         parent=None,
         name="Ana",
@@ -61,7 +61,9 @@ def open_poll(page: Page, poll, javascript: bool) -> None:
 
 
 @JS_MODES
-def test_anonymous_commenter_is_told_the_comment_awaits_moderation(new_context, poll, javascript):
+def test_anonymous_commenter_sees_the_held_comment_marked_as_awaiting_moderation(
+    new_context, poll, javascript
+):
     page = new_context(java_script_enabled=javascript).new_page()
     open_poll(page, poll, javascript)
 
@@ -69,12 +71,21 @@ def test_anonymous_commenter_is_told_the_comment_awaits_moderation(new_context, 
     fill_comment(form, name="Ana", email="ana@example.com", body="A community of practice.")
     form.get_by_role("button", name="Post comment").click()
 
-    expect(page.get_by_role("status").filter(has_text=AWAITING)).to_be_visible()
-    # Held, so not shown to readers yet.
-    expect(page.locator("article.comment", has_text="A community of practice.")).to_have_count(0)
+    mine = page.locator("article.comment", has_text="A community of practice.")
+    expect(mine).to_be_visible()
+    expect(mine.get_by_role("status")).to_contain_text(AWAITING)
+    expect(mine).to_be_in_viewport()  # the confirmation is where the reader is looking
     assert Comment.objects.get().status == Comment.Status.PENDING
     if javascript:
         assert marker_survived(page), "posting reloaded the page instead of swapping it in place"
+    # Still there for its author after a reload; nobody else sees it.
+    page.reload()
+    expect(page.locator("article.comment", has_text="A community of practice.")).to_contain_text(
+        AWAITING
+    )
+    other = new_context().new_page()
+    other.goto(poll.get_absolute_url())
+    expect(other.get_by_text("A community of practice.")).to_have_count(0)
 
 
 @JS_MODES
@@ -99,7 +110,7 @@ def test_comment_form_with_errors_keeps_the_text_and_says_what_is_wrong(
 
 
 def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
-    held = comment_insert(
+    held = comment_place(
         poll=poll,
         parent=None,
         name="Ana",
@@ -135,7 +146,7 @@ def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
 @JS_MODES
 def test_reader_replies_and_the_reply_appears_nested(new_context, poll, ana_comment, javascript):
     # Ben has had a comment approved before, so his reply is published at once.
-    comment_insert(
+    comment_place(
         poll=make_poll(),
         parent=None,
         name="Ben",
@@ -147,9 +158,10 @@ def test_reader_replies_and_the_reply_appears_nested(new_context, poll, ana_comm
     open_poll(page, poll, javascript)
     parent = page.locator(f"article#comment-{ana_comment.pk}")
 
-    parent.get_by_role("link", name="Reply").click()
+    parent.get_by_role("link", name="Reply to Ana").click()
 
-    reply_form = parent.locator("#reply-form")
+    # With htmx the form opens under the comment; without, on a page of its own.
+    reply_form = parent.locator("#reply-form") if javascript else page.locator("#reply-form")
     expect(reply_form).to_be_visible()
     expect(reply_form).to_contain_text("Reply to Ana")
     if javascript:
@@ -194,7 +206,7 @@ def test_reader_posts_a_comment_with_the_keyboard_only(page, poll):
     assert Comment.objects.get().body == "Typed without a mouse."
 
 
-def test_focus_moves_to_the_notice_after_posting_with_htmx(page, poll):
+def test_focus_moves_to_the_new_comment_after_posting_with_htmx(page, poll):
     page.goto(poll.get_absolute_url())
     wait_for_htmx(page)
     form = page.locator("#comment-form")
@@ -204,13 +216,14 @@ def test_focus_moves_to_the_notice_after_posting_with_htmx(page, poll):
 
     notice = page.get_by_role("status").filter(has_text=AWAITING)
     expect(notice).to_be_visible()
-    assert focus_moves_into(page, ".comment-notice"), (
-        f"after posting, focus is on {focused_element(page)}, not on the notice"
+    mine = Comment.objects.get()
+    assert focus_moves_into(page, f"#comment-{mine.pk}"), (
+        f"after posting, focus is on {focused_element(page)}, not on the new comment"
     )
 
 
 def test_opening_a_second_reply_form_closes_the_first(page, poll, ana_comment):
-    other = comment_insert(
+    other = comment_place(
         poll=poll,
         parent=None,
         name="Cleo",
@@ -219,10 +232,10 @@ def test_opening_a_second_reply_form_closes_the_first(page, poll, ana_comment):
         status=Comment.Status.APPROVED,
     )
     open_poll(page, poll, javascript=True)
-    page.locator(f"article#comment-{ana_comment.pk}").get_by_role("link", name="Reply").click()
+    page.locator(f"article#comment-{ana_comment.pk}").get_by_role("link", name="Reply to").click()
     expect(page.locator(f"article#comment-{ana_comment.pk} #reply-form")).to_be_visible()
 
-    page.locator(f"article#comment-{other.pk}").get_by_role("link", name="Reply").click()
+    page.locator(f"article#comment-{other.pk}").get_by_role("link", name="Reply to").click()
 
     expect(page.locator(f"article#comment-{other.pk} #reply-form")).to_contain_text("Reply to Cleo")
     expect(page.locator("#reply-form")).to_have_count(1)

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from comments.services import comment_insert
+from comments.posting import comment_place
 from tests.browser.helpers import results, vote_for, wait_for_htmx
 from tests.factories import make_poll
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 def test_nothing_is_blocked_while_reading_voting_and_replying(page):
     poll = make_poll()
-    comment = comment_insert(
+    comment = comment_place(
         poll=poll, parent=None, name="Ana", body="A comment.", status=Comment.Status.APPROVED
     )
     problems = []

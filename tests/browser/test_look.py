@@ -7,9 +7,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from comments.models import Comment
-from comments.services import comment_insert
-from polls.services import ballot_cast
+from comments.posting import comment_place
 from polls.voters import Voter
+from polls.voting import ballot_cast
 from tests.browser.helpers import log_in, results
 from tests.factories import PASSWORD, make_poll, make_user
 
@@ -42,7 +42,7 @@ def poll():
 @pytest.fixture
 def thread(poll):
     approved = Comment.Status.APPROVED
-    ana = comment_insert(
+    ana = comment_place(
         poll=poll,
         parent=None,
         name="Ana",
@@ -51,7 +51,7 @@ def thread(poll):
         body=f"Something else altogether: {LONG_WORD} https://example.org/{'b' * 150}",
         status=approved,
     )
-    author_reply = comment_insert(
+    author_reply = comment_place(
         poll=poll,
         parent=ana,
         name="Morgan Reyes",
@@ -61,7 +61,7 @@ def thread(poll):
     )
     deep = author_reply
     for depth in range(3):
-        deep = comment_insert(
+        deep = comment_place(
             poll=poll, parent=deep, name=f"Reader {depth}", body=LONG_WORD, status=approved
         )
     return {"ana": ana, "author_reply": author_reply}

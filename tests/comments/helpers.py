@@ -6,17 +6,23 @@ from html.parser import HTMLParser
 
 from comments.forms import form_token
 from comments.models import Comment
-from comments.services import comment_insert
+from comments.posting import comment_place
+from tests.factories import voter_key_of
 
 
-def form_data(**overrides) -> dict:
-    """What a person's browser posts, served a minute ago (people take time to type)."""
+def served_token(client, *, seconds_ago: float = 60) -> str:
+    """The "served at" token of a form this browser (test Client) was shown a while ago."""
+    return form_token(voter_key=voter_key_of(client), served_at=time.time() - seconds_ago)
+
+
+def form_data(client, **overrides) -> dict:
+    """What this browser posts, from a form served a minute ago (people take time to type)."""
     data = {
         "name": "Ada",
         "email": "ada@example.com",
         "website": "",
         "body": "I think it is learning with others.",
-        "served": form_token(time.time() - 60),
+        "served": served_token(client),
         "homepage": "",
     }
     data.update(overrides)
@@ -29,7 +35,7 @@ def post_url(poll) -> str:
 
 def add(poll, *, parent=None, status=Comment.Status.APPROVED, name="Bea", body="Hello", **kw):
     """A comment placed straight in the tree (no policy, no email), to build threads fast."""
-    return comment_insert(poll=poll, parent=parent, name=name, body=body, status=status, **kw)
+    return comment_place(poll=poll, parent=parent, name=name, body=body, status=status, **kw)
 
 
 def approved_commenter(poll, email="ada@example.com"):

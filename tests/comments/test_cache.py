@@ -3,7 +3,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.comments.helpers import add
 
@@ -23,14 +23,14 @@ def test_second_view_of_the_thread_costs_no_comment_queries(client, poll):
 def test_approving_a_held_comment_shows_it_on_an_already_cached_page(client, poll, moderator):
     held = add(poll, status=Comment.Status.PENDING, body="Held words")
     assert "Held words" not in client.get(poll.get_absolute_url()).content.decode()
-    services.comment_approve(comment=held, actor=moderator)
+    moderation.comment_approve(comment=held, actor=moderator)
     assert "Held words" in client.get(poll.get_absolute_url()).content.decode()
 
 
 def test_removing_a_comment_takes_it_off_an_already_cached_page(client, poll, moderator):
     comment = add(poll, body="Soon gone")
     assert "Soon gone" in client.get(poll.get_absolute_url()).content.decode()
-    services.comment_remove(comment=comment, actor=moderator)
+    moderation.comment_remove(comment=comment, actor=moderator)
     assert "Soon gone" not in client.get(poll.get_absolute_url()).content.decode()
 
 

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import close_old_connections, connection
 
-from comments import services
+from comments import posting
 from comments.models import Comment
 from tests.comments.helpers import add, approved_commenter, article_ids
 from tests.factories import make_poll, make_user
@@ -26,11 +26,10 @@ def test_fifty_simultaneous_replies_to_one_parent_are_all_kept_once_in_order(cli
     def reply(index: int) -> None:
         try:
             start.wait(timeout=30)
-            services.comment_post(
+            posting.comment_post(
                 poll=poll,
                 reply_to=parent,
-                name=f"Replier {index}",
-                email=f"replier{index}@example.com",
+                author=posting.Author(name=f"Replier {index}", email=f"replier{index}@example.com"),
                 body=f"Reply number {index}",
             )
         except BaseException as error:  # reported below, in the main thread

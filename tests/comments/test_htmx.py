@@ -36,28 +36,36 @@ def test_reply_form_partial_is_just_the_form_for_that_comment(client, poll):
     assert "Post comment" in html
 
 
-def test_reply_form_url_without_htmx_goes_to_the_page_with_the_form(client, poll):
-    comment = add(poll)
+def test_reply_form_url_without_htmx_is_a_page_with_the_comment_and_the_form(client, poll):
+    comment = add(poll, name="Bea", body="What I think.")
     response = client.get(f"/comments/{comment.pk}/reply/")
-    assert response.status_code == 302
-    assert response["Location"] == f"/polls/{poll.slug}/?reply_to={comment.pk}#reply-form"
-
-
-def test_htmx_post_of_a_held_comment_returns_the_notice_without_a_reload(client, poll):
-    response = client.post(post_url(poll), form_data(), **HX)
     html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h1" in html and "Reply to Bea" in html
+    assert "What I think." in html
+    assert 'id="reply-form"' in html and f'name="reply_to" value="{comment.pk}"' in html
+
+
+def test_htmx_post_of_a_held_comment_shows_it_to_its_author_without_a_reload(client, poll):
+    response = client.post(post_url(poll), form_data(client), **HX)
+    html = response.content.decode()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
     assert response.status_code == 200
     assert "<html" not in html
     assert html.lstrip().startswith('<section id="discussion"')
-    assert 'role="status"' in html
-    assert "Your comment is awaiting moderation" in html
-    assert Comment.objects.get().status == Comment.Status.PENDING
+    mine = html.split(f'id="comment-{comment.pk}"')[1].split("</article>")[0]
+    assert 'role="status"' in mine
+    assert "Your comment is awaiting moderation" in mine
+    assert "I think it is learning with others." in mine
 
 
 def test_htmx_post_of_a_published_reply_inserts_it_under_its_parent(client, poll):
     parent = add(poll, name="Bea")
     approved_commenter(poll)
-    response = client.post(post_url(poll), form_data(reply_to=parent.pk, body="Agreed!"), **HX)
+    response = client.post(
+        post_url(poll), form_data(client, reply_to=parent.pk, body="Agreed!"), **HX
+    )
     html = response.content.decode()
     reply = Comment.objects.get(body="Agreed!")
     assert "Agreed!" in html
@@ -66,7 +74,7 @@ def test_htmx_post_of_a_published_reply_inserts_it_under_its_parent(client, poll
 
 
 def test_htmx_post_with_errors_returns_the_form_with_the_text(client, poll):
-    response = client.post(post_url(poll), form_data(name="", body="Keep me"), **HX)
+    response = client.post(post_url(poll), form_data(client, name="", body="Keep me"), **HX)
     html = response.content.decode()
     assert response.status_code == 200  # htmx swaps 2xx answers in
     assert "Keep me" in html
@@ -74,10 +82,12 @@ def test_htmx_post_with_errors_returns_the_form_with_the_text(client, poll):
     assert not Comment.objects.exists()
 
 
-def test_htmx_post_does_not_leave_a_message_for_the_next_page(client, poll):
-    client.post(post_url(poll), form_data(), **HX)
+def test_htmx_post_leaves_no_message_only_the_held_comment_for_its_author(client, poll):
+    client.post(post_url(poll), form_data(client), **HX)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
-    assert "awaiting moderation" not in html
+    messages = html.split('id="messages"')[1].split("</div>")[0]
+    assert "awaiting moderation" not in messages
+    assert html.count("Your comment is awaiting moderation") == 1  # on the comment itself
 
 
 def test_reply_form_opened_by_htmx_puts_the_cursor_in_its_first_field(client, poll, reader):
@@ -90,22 +100,25 @@ def test_reply_form_opened_by_htmx_puts_the_cursor_in_its_first_field(client, po
 
 
 def test_form_with_errors_puts_the_cursor_on_the_first_problem(client, poll):
-    html = client.post(post_url(poll), form_data(email="broken"), **HX).content.decode()
+    html = client.post(post_url(poll), form_data(client, email="broken"), **HX).content.decode()
     email_input = re.search(r'<input[^>]*name="email"[^>]*>', html).group(0)
     assert "autofocus" in email_input
     assert html.count("autofocus") == 1
 
 
-def test_notice_after_posting_takes_the_focus(client, poll):
-    html = client.post(post_url(poll), form_data(), **HX).content.decode()
-    notice = re.search(r'<div[^>]*role="status"[^>]*>', html).group(0)
-    assert "autofocus" in notice and 'tabindex="-1"' in notice
+def test_the_new_comment_takes_the_focus_after_posting(client, poll):
+    html = client.post(post_url(poll), form_data(client), **HX).content.decode()
+    comment = Comment.objects.get()
+    article = re.search(rf'<article id="comment-{comment.pk}"[^>]*>', html).group(0)
+    assert "data-focus-after-swap" in article and 'tabindex="-1"' in article
 
 
 def test_rate_limited_htmx_post_keeps_the_text_and_says_when_to_retry(client, poll, settings):
     settings.COMMENTS_RATE_LIMIT = 1
-    client.post(post_url(poll), form_data(body="My first thought."), **HX)
-    response = client.post(post_url(poll), form_data(body="My second, longer thought."), **HX)
+    client.post(post_url(poll), form_data(client, body="My first thought."), **HX)
+    response = client.post(
+        post_url(poll), form_data(client, body="My second, longer thought."), **HX
+    )
     html = response.content.decode()
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from comments import services
+from comments import moderation
 from comments.models import Comment, ModerationEvent
 from tests.comments.helpers import add, approved_commenter, form_data, post_url
 
@@ -11,7 +11,7 @@ from tests.comments.helpers import add, approved_commenter, form_data, post_url
 def post(client, poll, django_capture_on_commit_callbacks):
     def _post(**overrides):
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(post_url(poll), form_data(**overrides))
+            client.post(post_url(poll), form_data(client, **overrides))
         return Comment.objects.order_by("-pk").first()
 
     return _post
@@ -76,13 +76,13 @@ def test_first_time_rule_can_be_switched_off(post, settings):
 
 def test_signed_in_reader_is_not_held_as_a_first_timer(client, poll, reader):
     client.force_login(reader)
-    client.post(post_url(poll), form_data())
+    client.post(post_url(poll), form_data(client))
     assert Comment.objects.get().status == Comment.Status.APPROVED
 
 
 def test_approval_is_logged_with_who_and_when(poll, moderator):
     comment = add(poll, status=Comment.Status.PENDING)
-    services.comment_approve(comment=comment, actor=moderator)
+    moderation.comment_approve(comment=comment, actor=moderator)
     event = ModerationEvent.objects.filter(comment=comment).last()
     assert (event.actor, event.from_status, event.to_status) == (
         moderator,
@@ -95,8 +95,8 @@ def test_approval_is_logged_with_who_and_when(poll, moderator):
 def test_approving_a_parent_does_not_publish_a_reply_a_moderator_rejected(client, poll, moderator):
     parent = add(poll, status=Comment.Status.PENDING, body="Parent text")
     reply = add(poll, parent=parent, status=Comment.Status.APPROVED, body="Reply text")
-    services.comment_mark_spam(comment=reply, actor=moderator)
-    services.comment_approve(comment=parent, actor=moderator)
+    moderation.comment_mark_spam(comment=reply, actor=moderator)
+    moderation.comment_approve(comment=parent, actor=moderator)
     reply.refresh_from_db()
     assert reply.status == Comment.Status.SPAM
     html = client.get(f"/polls/{poll.slug}/").content.decode()
@@ -106,7 +106,7 @@ def test_approving_a_parent_does_not_publish_a_reply_a_moderator_rejected(client
 def test_removed_comment_with_visible_replies_stays_as_a_tombstone(client, poll, moderator):
     parent = add(poll, name="Nadia", body="Original words")
     add(poll, parent=parent, name="Bea", body="Reply words")
-    services.comment_remove(comment=parent, actor=moderator)
+    moderation.comment_remove(comment=parent, actor=moderator)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
     assert f'<article id="comment-{parent.pk}"' in html
     assert "This comment was removed." in html
@@ -116,7 +116,7 @@ def test_removed_comment_with_visible_replies_stays_as_a_tombstone(client, poll,
 
 def test_removed_comment_without_replies_disappears(client, poll, moderator):
     comment = add(poll, name="Nadia", body="Original words")
-    services.comment_remove(comment=comment, actor=moderator)
+    moderation.comment_remove(comment=comment, actor=moderator)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
     assert f'id="comment-{comment.pk}"' not in html
     assert "This comment was removed." not in html
@@ -125,7 +125,7 @@ def test_removed_comment_without_replies_disappears(client, poll, moderator):
 def test_removed_comment_whose_replies_are_all_hidden_disappears(client, poll, moderator):
     parent = add(poll, body="Original words")
     add(poll, parent=parent, status=Comment.Status.SPAM, body="Spam reply")
-    services.comment_remove(comment=parent, actor=moderator)
+    moderation.comment_remove(comment=parent, actor=moderator)
     html = client.get(f"/polls/{poll.slug}/").content.decode()
     assert "This comment was removed." not in html
 

@@ -41,19 +41,29 @@ def test_signed_in_form_asks_only_for_the_comment(client, poll, reader):
     assert "Name" not in labels and "Email" not in labels and "Website" not in labels
 
 
-def test_first_time_anonymous_comment_is_held_and_the_person_is_told(client, poll):
-    response = client.post(post_url(poll), form_data(), follow=True)
+def test_first_time_anonymous_comment_is_held_and_the_person_sees_it_where_they_land(client, poll):
+    response = client.post(post_url(poll), form_data(client), follow=True)
     html = response.content.decode()
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
     assert response.status_code == 200
-    assert "Your comment is awaiting moderation" in html
-    assert 'role="status"' in html
-    assert Comment.objects.get().status == Comment.Status.PENDING
-    assert "I think it is learning with others." not in html
+    assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
+    mine = html.split(f'<article id="comment-{comment.pk}"')[1].split("</article>")[0]
+    assert "I think it is learning with others." in mine
+    assert 'role="status"' in mine and "Your comment is awaiting moderation" in mine
+
+
+def test_a_held_comment_is_shown_to_its_author_only(client, poll):
+    client.post(post_url(poll), form_data(client, body="Only mine for now."))
+    assert "Only mine for now." in page(client, poll)  # the same browser, after a reload
+    from django.test import Client
+
+    assert "Only mine for now." not in page(Client(), poll)
 
 
 def test_returning_commenter_is_published_and_lands_on_the_comment(client, poll):
     approved_commenter(poll)
-    response = client.post(post_url(poll), form_data(body="Second thoughts."), follow=True)
+    response = client.post(post_url(poll), form_data(client, body="Second thoughts."), follow=True)
     comment = Comment.objects.get(body="Second thoughts.")
     assert comment.status == Comment.Status.APPROVED
     assert response.redirect_chain[-1][0].endswith(f"#comment-{comment.pk}")
@@ -66,7 +76,7 @@ def test_signed_in_reader_posts_as_themselves(client, poll, reader):
     reader.first_name = "Rita"
     reader.save()
     client.force_login(reader)
-    client.post(post_url(poll), form_data(name="Someone Else"))
+    client.post(post_url(poll), form_data(client, name="Someone Else"))
     comment = Comment.objects.get()
     assert comment.name == "Rita"
     assert comment.user == reader
@@ -74,7 +84,7 @@ def test_signed_in_reader_posts_as_themselves(client, poll, reader):
 
 def test_form_error_comes_back_with_the_persons_text(client, poll):
     response = client.post(
-        post_url(poll), form_data(email="not-an-email", body="My *precious* words")
+        post_url(poll), form_data(client, email="not-an-email", body="My *precious* words")
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -84,34 +94,39 @@ def test_form_error_comes_back_with_the_persons_text(client, poll):
 
 
 def test_over_long_comment_is_refused_with_a_clear_error(client, poll, settings):
-    response = client.post(post_url(poll), form_data(body="x" * (settings.COMMENTS_MAX_LENGTH + 1)))
+    response = client.post(
+        post_url(poll), form_data(client, body="x" * (settings.COMMENTS_MAX_LENGTH + 1))
+    )
     assert response.status_code == 400
     assert f"at most {settings.COMMENTS_MAX_LENGTH} characters" in response.content.decode()
     assert not Comment.objects.exists()
 
 
 def test_empty_comment_is_refused(client, poll):
-    response = client.post(post_url(poll), form_data(body="   "))
+    response = client.post(post_url(poll), form_data(client, body="   "))
     assert response.status_code == 400
     assert not Comment.objects.exists()
 
 
 def test_website_must_be_http_or_https(client, poll):
-    response = client.post(post_url(poll), form_data(website="javascript:alert(1)"))
+    response = client.post(post_url(poll), form_data(client, website="javascript:alert(1)"))
     assert response.status_code == 400
     assert "Enter a valid URL." in response.content.decode()
 
 
 def test_honeypot_post_is_answered_like_a_held_one_but_not_kept(client, poll):
-    response = client.post(post_url(poll), form_data(homepage="http://spam.example"), follow=True)
+    response = client.post(
+        post_url(poll), form_data(client, homepage="http://spam.example"), follow=True
+    )
     assert "Your comment is awaiting moderation" in response.content.decode()
     assert not Comment.objects.exists()
 
 
 def test_form_posted_faster_than_a_person_types_is_refused_with_text_kept(client, poll):
-    from comments.forms import form_token
+    from tests.comments.helpers import served_token
 
-    response = client.post(post_url(poll), form_data(served=form_token(), body="Too quick"))
+    served = served_token(client, seconds_ago=0)
+    response = client.post(post_url(poll), form_data(client, served=served, body="Too quick"))
     html = response.content.decode()
     assert response.status_code == 400
     assert "quicker than anyone can type" in html
@@ -120,7 +135,7 @@ def test_form_posted_faster_than_a_person_types_is_refused_with_text_kept(client
 
 
 def test_tampered_form_timestamp_is_refused(client, poll):
-    response = client.post(post_url(poll), form_data(served="12345"))
+    response = client.post(post_url(poll), form_data(client, served="12345"))
     assert response.status_code == 400
     assert "expired" in response.content.decode()
     assert not Comment.objects.exists()
@@ -129,8 +144,8 @@ def test_tampered_form_timestamp_is_refused(client, poll):
 def test_too_many_posts_from_one_address_get_429_with_retry_after(client, poll, settings):
     settings.COMMENTS_RATE_LIMIT = 2
     for _ in range(2):
-        client.post(post_url(poll), form_data())
-    response = client.post(post_url(poll), form_data())
+        client.post(post_url(poll), form_data(client))
+    response = client.post(post_url(poll), form_data(client))
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert Comment.objects.count() == 2
@@ -142,7 +157,8 @@ def test_a_workshop_room_of_30_behind_one_address_can_all_comment(poll):
     for number in range(30):
         browser = Client(REMOTE_ADDR="203.0.113.7")
         response = browser.post(
-            post_url(poll), form_data(name=f"Learner {number}", email=f"l{number}@example.com")
+            post_url(poll),
+            form_data(browser, name=f"Learner {number}", email=f"l{number}@example.com"),
         )
         assert response.status_code == 302, response.status_code
     assert Comment.objects.filter(poll=poll).count() == 30
@@ -151,24 +167,24 @@ def test_a_workshop_room_of_30_behind_one_address_can_all_comment(poll):
 def test_commenting_on_a_draft_poll_is_not_found(client, poll):
     poll.status = poll.Status.DRAFT
     poll.save()
-    response = client.post(post_url(poll), form_data())
+    response = client.post(post_url(poll), form_data(client))
     assert response.status_code == 404
 
 
-def test_reply_link_without_javascript_opens_the_form_under_that_comment(client, poll):
-    comment = add(poll, name="Bea")
-    html = page(client, poll, f"?reply_to={comment.pk}")
-    form_start = html.index('id="reply-form"')
-    assert html.rindex(f'<article id="comment-{comment.pk}"', 0, form_start) >= 0
-    assert f'name="reply_to" value="{comment.pk}"' in html
-    assert "Reply to Bea" in html
-    assert 'id="comment-form"' in html  # the top-level form stays too
+def test_reply_link_without_javascript_opens_a_page_with_that_comment_and_the_form(client, poll):
+    comment = add(poll, name="Bea", body="Bea's words.")
+    html = page(client, poll)
+    article = html.split(f'<article id="comment-{comment.pk}"')[1].split("</article>")[0]
+    href = re.search(r'class="comment-reply-link" href="([^"]+)"', article).group(1)
+    reply_page = client.get(href).content.decode()
+    assert "Reply to Bea" in reply_page and "Bea's words." in reply_page
+    assert f'name="reply_to" value="{comment.pk}"' in reply_page
 
 
 def test_reply_article_sits_inside_its_parents_article(client, poll):
     parent = add(poll, name="Bea")
     approved_commenter(poll)
-    client.post(post_url(poll), form_data(reply_to=parent.pk, body="A reply"))
+    client.post(post_url(poll), form_data(client, reply_to=parent.pk, body="A reply"))
     reply = Comment.objects.get(body="A reply")
     assert reply.parent == parent
     assert enclosing_comment_ids(page(client, poll), reply.pk) == [parent.pk]
@@ -180,7 +196,7 @@ def test_reply_to_the_deepest_level_attaches_at_that_level(client, poll, setting
     middle = add(poll, parent=top)
     deepest = add(poll, parent=middle)
     approved_commenter(poll)
-    client.post(post_url(poll), form_data(reply_to=deepest.pk, body="Deeper?"))
+    client.post(post_url(poll), form_data(client, reply_to=deepest.pk, body="Deeper?"))
     reply = Comment.objects.get(body="Deeper?")
     assert reply.parent == middle
     assert reply.in_reply_to == deepest
@@ -190,7 +206,7 @@ def test_reply_to_the_deepest_level_attaches_at_that_level(client, poll, setting
 def test_reply_to_a_comment_that_is_not_shown_is_an_error_not_a_crash(client, poll):
     hidden = add(poll, status=Comment.Status.SPAM)
     for reply_to in [hidden.pk, 999999, "abc"]:
-        response = client.post(post_url(poll), form_data(reply_to=reply_to, body="Hm"))
+        response = client.post(post_url(poll), form_data(client, reply_to=reply_to, body="Hm"))
         assert response.status_code == 400
         assert "Hm" in response.content.decode()
     assert Comment.objects.count() == 1
@@ -233,6 +249,8 @@ def test_comment_body_keeps_paragraphs_lists_and_clickable_links(client, poll):
 
 def test_spoofed_forwarded_address_is_not_stored_as_an_ip(client, poll, settings):
     settings.RATELIMIT_TRUST_X_FORWARDED_FOR = True
-    response = client.post(post_url(poll), form_data(), HTTP_X_FORWARDED_FOR="not-an-ip, 10.0.0.1")
+    response = client.post(
+        post_url(poll), form_data(client), HTTP_X_FORWARDED_FOR="not-an-ip, 10.0.0.1"
+    )
     assert response.status_code == 302
     assert Comment.objects.get().ip_address is None

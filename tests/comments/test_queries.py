@@ -10,7 +10,10 @@ from polls import pagecache
 from tests.comments.helpers import article_ids, build_thread
 from tests.factories import make_poll
 
-PAGE_QUERY_BUDGET = 8
+# A reader's page: at most 8 queries, whatever the thread. A signed-in moderator's page
+# also pays Django's own per-request lookups (the session, the user, the user's and the
+# groups' permissions) and the pending count only moderators see.
+PAGE_QUERY_BUDGET = {"anonymous": 8, "moderator": 10}
 
 
 def queries_for(client, poll) -> int:
@@ -52,7 +55,7 @@ def test_poll_page_with_a_1000_comment_thread_stays_within_budget(
     _small, big = threads
     cache.clear()
     pagecache.clear_local()
-    with django_assert_max_num_queries(PAGE_QUERY_BUDGET):
+    with django_assert_max_num_queries(PAGE_QUERY_BUDGET[reader_kind]):
         response = client.get(big.get_absolute_url())
     html = response.content.decode()
     assert len(article_ids(html)) > 50  # 50 top-level subtrees with their replies

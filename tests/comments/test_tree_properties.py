@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from comments import services
+from comments import moderation, posting
 from comments.models import Comment
 from tests.comments.helpers import add, elements
 from tests.factories import make_poll
@@ -73,7 +73,7 @@ def test_removals_never_break_the_thread(admin_client, moderator, trainer, setti
     for parent_index, status in zip(parents, statuses, strict=True):
         parent = None
         if parent_index is not None:
-            parent = services.comment_reply_parent(target=comments[parent_index])
+            parent = posting.comment_reply_parent(target=comments[parent_index])
         comments.append(add(poll, parent=parent, status=status, name=f"Name{len(comments)}"))
 
     targeted: set[int] = set()
@@ -83,7 +83,7 @@ def test_removals_never_break_the_thread(admin_client, moderator, trainer, setti
         existing = list(Comment.objects.filter(pk__in=pks))
         if method == "service":
             for comment in existing:
-                services.comment_remove(comment=comment, actor=moderator)
+                moderation.comment_remove(comment=comment, actor=moderator)
         elif method == "admin_delete":
             for comment in existing:
                 response = admin_client.post(f"{CHANGELIST}{comment.pk}/delete/", {"post": "yes"})

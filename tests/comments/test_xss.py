@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from comments import services
+from comments import moderation
 from comments.models import Comment
 from tests.comments.helpers import add, approved_commenter, form_data, post_url, unsafe_markup
 from tests.payloads import PAYLOADS
@@ -50,7 +50,7 @@ def test_payload_is_harmless_on_the_page_admin_feeds_and_emails(
 ):
     parent = add(poll, name="Bea", email="bea@example.com", notify=True)
     approved_commenter(poll, email="mallory@example.com")
-    data = form_data(email="mallory@example.com", reply_to=parent.pk, **{field: value})
+    data = form_data(client, email="mallory@example.com", reply_to=parent.pk, **{field: value})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(post_url(poll), data, follow=True)
     assert response.status_code in {200, 400}
@@ -59,7 +59,7 @@ def test_payload_is_harmless_on_the_page_admin_feeds_and_emails(
     comment = Comment.objects.exclude(pk=parent.pk).filter(parent=parent).first()
     if comment is not None and comment.status != Comment.Status.APPROVED:
         with django_capture_on_commit_callbacks(execute=True):
-            services.comment_approve(comment=comment, actor=superuser)
+            moderation.comment_approve(comment=comment, actor=superuser)
 
     page = client.get(poll.get_absolute_url())
     assert unsafe_markup(page.content.decode()) == []
@@ -84,7 +84,7 @@ def test_payload_is_harmless_on_the_page_admin_feeds_and_emails(
     ("field", "value"), [p for p in PAYLOADS if p[0] == "body"], ids=lambda v: repr(v)[:40]
 )
 def test_payload_is_harmless_when_the_form_comes_back_with_errors(client, poll, field, value):
-    response = client.post(post_url(poll), form_data(email="broken", **{field: value}))
+    response = client.post(post_url(poll), form_data(client, email="broken", **{field: value}))
     assert response.status_code == 400
     assert unsafe_markup(response.content.decode()) == []
 
@@ -94,7 +94,7 @@ def test_payload_is_harmless_in_an_htmx_answer(client, poll):
     for field, value in PAYLOADS:
         response = client.post(
             post_url(poll),
-            form_data(email="mallory@example.com", **{field: value}),
+            form_data(client, email="mallory@example.com", **{field: value}),
             HTTP_HX_REQUEST="true",
         )
         assert unsafe_markup(response.content.decode()) == [], (field, value)

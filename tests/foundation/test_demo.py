@@ -3,6 +3,7 @@ from django.core.management import call_command
 from comments.models import Comment
 from polls.demo import DEMO_SLUG
 from polls.models import Ballot, Choice, Poll
+from polls.results import count_results
 
 
 def counts():
@@ -21,7 +22,7 @@ def test_demo_loader_creates_the_social_learning_poll(db):
     assert poll.is_open
     assert poll.choices.count() == 4
     assert poll.choices.filter(text__startswith="Something else").exists()
-    assert poll.ballot_count == Ballot.objects.filter(poll=poll).count() > 0
+    assert count_results(poll).total == Ballot.objects.filter(poll=poll).count() > 0
     assert poll.author.groups.filter(name="Trainers").exists()
 
 
@@ -54,3 +55,10 @@ def test_demo_discussion_has_the_seed_shape(client, db):
     assert '<span class="comment-number">1.</span>' in html
     assert ">Author</span>" in html
     assert "<ol>" in html and 'rel="nofollow ugc noopener"' in html  # a list and a link
+
+
+def test_demo_discussion_comes_after_its_poll_was_published(db):
+    call_command("load_demo", force=True)
+    poll = Poll.objects.get(slug=DEMO_SLUG)
+    first = Comment.objects.filter(poll=poll).order_by("created_at").first()
+    assert poll.published_at < first.created_at

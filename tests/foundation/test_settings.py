@@ -119,10 +119,36 @@ def test_debug_is_off_for_falsy_values(value):
     assert result.stdout.split() == ["False", "True", "31536000"]
 
 
-def test_redis_url_switches_the_cache_to_redis():
+def test_redis_url_switches_the_cache_to_redis_that_never_fails_a_request():
     result = run_python(
         "import os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
         "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])",
         REDIS_URL="redis://127.0.0.1:6379/3",
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "core.cache.ResilientRedisCache"
+
+
+def test_app_settings_have_their_defaults_and_the_environment_overrides_them():
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='socialpoll.settings';"
+        "from django.conf import settings as s;"
+        "print(s.COMMENTS_PER_PAGE, s.POLLS_VOTE_RATE_LIMIT, s.COMMENTS_HOLD_FIRST_TIME_ANONYMOUS,"
+        " '|'.join(s.COMMENTS_MODERATION_WORDS), s.COMMENTS_DELIVERY_RETRY_DELAYS[0] + 1)"
+    )
+    assert run_python(code).stdout.split() == [
+        "50",
+        "300",
+        "True",
+        "crypto|forex|backlink|seo",
+        "services",
+        "61",
+    ]
+    changed = run_python(
+        code,
+        COMMENTS_PER_PAGE="7",
+        POLLS_VOTE_RATE_LIMIT="1000",
+        COMMENTS_HOLD_FIRST_TIME_ANONYMOUS="0",
+        COMMENTS_MODERATION_WORDS="alpha, beta",
+        COMMENTS_DELIVERY_RETRY_DELAYS="5,10",
+    )
+    assert changed.stdout.split() == ["7", "1000", "False", "alpha|beta", "6"]

@@ -1,6 +1,7 @@
 import pytest
 
-from polls.models import Ballot, Choice, Poll
+from polls.models import Ballot, Poll
+from polls.results import poll_results
 from tests.factories import make_poll
 
 
@@ -24,11 +25,11 @@ def choice_ids(poll: Poll) -> list[int]:
 
 
 def counts(poll: Poll) -> tuple[int, int, list[int]]:
-    """(ballots in the table, the poll's stored total, each choice's stored votes)."""
+    """(ballots in the table, the total readers are shown, each choice's votes shown)."""
     poll.refresh_from_db()
-    votes = Choice.objects.filter(poll=poll).order_by("position", "pk")
+    results = poll_results(poll)
     return (
         Ballot.objects.filter(poll=poll).count(),
-        poll.ballot_count,
-        list(votes.values_list("votes", flat=True)),
+        results.total,
+        [row.votes for row in results.rows],
     )

@@ -3,8 +3,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from core import versions
 from polls.models import Ballot, Choice, Poll
-from tests.factories import make_ballots, make_poll
+from polls.results import count_results
+from tests.factories import make_ballots, make_poll, voter_client
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +19,7 @@ def test_poll_changelist_shows_state_and_totals(admin_client):
     make_ballots(poll, 4)
     html = admin_client.get(POLLS).content.decode()
     assert "Define it?" in html
-    assert '<td class="field-ballot_count">4</td>' in html
+    assert '<td class="field-vote_total">4</td>' in html
     assert '<td class="field-state_label">Open</td>' in html
 
 
@@ -40,8 +42,20 @@ def test_poll_change_page_has_choices_inline_with_votes(admin_client):
 
 
 def _change_data(poll: Poll, texts: list[str], *, delete: tuple[int, ...] = ()) -> dict:
+    """What the admin's change form posts, as loaded now, with these choice rows."""
+    import re
+
+    from django.test import Client
+
+    from tests.factories import make_user
+
+    viewer = Client()
+    viewer.force_login(make_user(is_staff=True, is_superuser=True))
+    page = viewer.get(f"{POLLS}{poll.pk}/change/").content.decode()
+    loaded = re.search(r'name="loaded_values" value="([^"]*)"', page).group(1)
     choices = list(poll.choices.all())
     data = {
+        "loaded_values": loaded,
         "question": poll.question,
         "slug": poll.slug,
         "intro": poll.intro,
@@ -66,16 +80,43 @@ def _change_data(poll: Poll, texts: list[str], *, delete: tuple[int, ...] = ()) 
     return data
 
 
-def test_admin_can_add_a_choice_and_the_cached_results_follow(admin_client):
+def test_admin_can_add_a_choice_and_the_cached_page_follows(admin_client):
     poll = make_poll(choices=("First", "Second"))
-    version = poll.results_version
+    version = versions.read(poll.pk)
     response = admin_client.post(
         f"{POLLS}{poll.pk}/change/", _change_data(poll, ["First", "Second", "Third"])
     )
     assert response.status_code == 302
     assert list(poll.choices.values_list("text", flat=True)) == ["First", "Second", "Third"]
+    assert versions.read(poll.pk).content != version.content
+    assert "Third" in voter_client().get(poll.get_absolute_url()).content.decode()
+
+
+def test_an_admin_save_keeps_votes_and_a_close_made_while_the_form_was_open(admin_client):
+    """The moderator loads the form; meanwhile readers vote and the trainer closes the poll;
+    saving the form (unchanged but for the intro) loses none of it."""
+    poll = make_poll(choices=("First", "Second"))
+    first = poll.choices.first()
+    loaded = _change_data(poll, ["First", "Second"])  # what the admin's form holds
+    for n in range(3):
+        assert (
+            voter_client(f"meanwhile-{n}")
+            .post(f"/polls/{poll.slug}/vote/", {"choice": first.pk})
+            .status_code
+            == 302
+        )
+    from polls import editing
+
+    editing.poll_close(poll=poll)
+    loaded["intro"] = "A better intro."
+    assert admin_client.post(f"{POLLS}{poll.pk}/change/", loaded).status_code == 302
     poll.refresh_from_db()
-    assert poll.results_version > version
+    assert poll.intro == "A better intro."
+    assert poll.state == "closed"
+    assert Ballot.objects.filter(poll=poll).count() == 3
+    assert count_results(poll).total == 3
+    page = voter_client().get(poll.get_absolute_url()).content.decode()
+    assert "This poll is closed" in page
 
 
 def test_admin_cannot_reword_a_voted_choice_either(admin_client):
@@ -148,4 +189,5 @@ def test_non_staff_trainer_gets_no_admin(client, trainer):
 def test_admin_inline_votes_are_read_only(admin_client):
     poll = make_poll()
     html = admin_client.get(f"{POLLS}{poll.pk}/change/").content.decode()
-    assert 'name="choices-0-votes"' not in html
+    assert 'name="choices-0-vote_count"' not in html
+    assert '<td class="field-vote_count">' in html

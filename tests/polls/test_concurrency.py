@@ -1,7 +1,8 @@
 """Votes arriving at the same moment, each thread with its own database connection.
 
-These run on both databases: PostgreSQL (row locks on the poll, the unique ballot
-constraint) and SQLite (BEGIN IMMEDIATE with a 20 s busy timeout serialises writers).
+These run on both databases: PostgreSQL (the poll's advisory lock, shared by voters and
+exclusive for a close or an edit; the unique ballot constraint) and SQLite (BEGIN IMMEDIATE
+with a 20 s busy timeout serialises writers).
 """
 
 import threading
@@ -11,9 +12,11 @@ from collections import Counter
 import pytest
 from django.db import connection, connections, transaction
 
-from polls import services
-from polls.models import Ballot, Choice, Poll
-from polls.services import counters_verify
+from polls import editing, voting
+from polls.locks import poll_lock
+from polls.models import Ballot, Choice
+from polls.results import poll_results, results_verify
+from polls.voters import Voter
 from tests.factories import make_poll, voter_client
 from tests.polls.conftest import choice_ids, counts, vote_url
 
@@ -67,7 +70,7 @@ def test_100_distinct_voters_at_once_are_all_counted():
     statuses = [status for result in results for status in result]
     assert Counter(statuses) == {302: VOTERS}, results
     assert counts(poll) == (VOTERS, VOTERS, [25, 25, 25, 25])
-    assert counters_verify() == []
+    assert results_verify() == []
 
 
 def test_one_voter_posting_20_times_at_once_leaves_exactly_one_ballot():
@@ -86,7 +89,7 @@ def test_one_voter_posting_20_times_at_once_leaves_exactly_one_ballot():
     assert len(ballot.choice_ids) == 1
     ballots, total, votes = counts(poll)
     assert (ballots, total, sum(votes)) == (1, 1, 1)
-    assert counters_verify() == []
+    assert results_verify() == []
 
 
 def test_one_voter_changing_their_vote_20_times_at_once_keeps_counters_exact():
@@ -101,7 +104,7 @@ def test_one_voter_changing_their_vote_20_times_at_once_keeps_counters_exact():
     assert Counter(statuses) == {302: 20}, statuses
     ballots, total, votes = counts(poll)
     assert (ballots, total, sum(votes)) == (1, 1, 1)
-    assert counters_verify() == []
+    assert results_verify() == []
 
 
 def test_votes_racing_poll_close_are_counted_until_it_commits_and_refused_after():
@@ -129,7 +132,7 @@ def test_votes_racing_poll_close_are_counted_until_it_commits_and_refused_after(
         deadline = time.monotonic() + 60
         while Ballot.objects.filter(poll=poll).count() < 20 and time.monotonic() < deadline:
             time.sleep(0.002)
-        services.poll_close(poll=poll)
+        editing.poll_close(poll=poll)
         closed.set()
         return "closed"
 
@@ -143,7 +146,7 @@ def test_votes_racing_poll_close_are_counted_until_it_commits_and_refused_after(
     ballots, total, votes = counts(poll)
     assert statuses[302] >= 20
     assert ballots == total == sum(votes) == statuses[302]
-    assert counters_verify() == []
+    assert results_verify() == []
 
 
 def _wait_until_a_query_waits_for_a_lock(timeout: float = 20) -> None:
@@ -164,6 +167,94 @@ def _wait_until_a_query_waits_for_a_lock(timeout: float = 20) -> None:
     raise AssertionError("the vote never waited for the poll's lock")
 
 
+def test_a_vote_writes_only_its_own_rows(poll, django_assert_max_num_queries):
+    """No row that every voter of a poll must write: a vote inserts its ballot and the
+    ballot's choices, and updates nothing."""
+    from django.test.utils import CaptureQueriesContext
+
+    first = choice_ids(poll)[0]
+    with CaptureQueriesContext(connection) as captured:
+        voting.ballot_cast(
+            poll=poll, voter=Voter(key="anon:one", anonymous_id="one"), choice_ids=[first]
+        )
+    writes = [
+        q["sql"]
+        for q in captured
+        if q["sql"].lstrip().upper().startswith(("UPDATE", "DELETE", "INSERT"))
+    ]
+    assert all(sql.lstrip().upper().startswith("INSERT") for sql in writes), writes
+    tables = {sql.split()[2].strip('"') for sql in writes}
+    assert tables == {Ballot._meta.db_table, Ballot.choices.through._meta.db_table}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="SQLite runs one writing transaction at a time by design (BEGIN IMMEDIATE); "
+    "voters there queue on the database, not on a row. On SQLite the test above shows "
+    "that a vote writes no shared row.",
+)
+def test_two_voters_of_one_poll_never_wait_for_each_other(poll):
+    """Voter A's ballot is inside an open transaction; voter B, on another connection with
+    a 1-second lock timeout, votes in the same poll (for the same choice) and commits first."""
+    first = choice_ids(poll)[0]
+    outcome: list = []
+
+    def voter_b() -> None:
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '1s'")
+                voting.ballot_cast(
+                    poll=poll, voter=Voter(key="anon:b", anonymous_id="b"), choice_ids=[first]
+                )
+            outcome.append("committed")
+        except Exception as error:  # reported by the assertion below
+            outcome.append(error)
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        voting.ballot_cast(
+            poll=poll, voter=Voter(key="anon:a", anonymous_id="a"), choice_ids=[first]
+        )
+        other = threading.Thread(target=voter_b)
+        other.start()
+        other.join(timeout=30)
+        assert outcome == ["committed"], outcome
+        # B's ballot is committed while A's transaction is still open.
+        assert Ballot.objects.filter(poll=poll).count() == 2
+    assert poll_results(poll).total == 2
+    assert results_verify() == []
+
+
+def test_a_close_waits_for_the_vote_in_flight_and_no_ballot_comes_after_it(poll):
+    """A vote holds the poll's lock (shared); the close waits for it, then no vote counts."""
+    first = choice_ids(poll)[0]
+    closed: list = []
+
+    def close() -> None:
+        try:
+            editing.poll_close(poll=poll)
+            closed.append("closed")
+        except Exception as error:  # reported by the assertion below
+            closed.append(error)
+        finally:
+            connections.close_all()
+
+    closer = threading.Thread(target=close)
+    with transaction.atomic():
+        voting.ballot_cast(
+            poll=poll, voter=Voter(key="anon:a", anonymous_id="a"), choice_ids=[first]
+        )
+        closer.start()
+        _wait_until_a_query_waits_for_a_lock()
+        assert closed == []  # still waiting for the vote to commit
+    closer.join(timeout=30)
+    assert closed == ["closed"], closed
+    assert voter_client("late").post(vote_url(poll), {"choice": first}).status_code == 403
+    assert Ballot.objects.filter(poll=poll).count() == 1
+
+
 def test_a_choice_removed_while_a_vote_for_it_waits_is_refused_and_nothing_is_written():
     """The vote read the choice before it waited; the removal commits first: 400, no trace."""
     poll = make_poll(choices=("Kept", "Also kept", "Removed"))
@@ -179,7 +270,7 @@ def test_a_choice_removed_while_a_vote_for_it_waits_is_refused_and_nothing_is_wr
             connections.close_all()
 
     with transaction.atomic():  # a trainer's edit, as poll_update takes it: the poll first
-        Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
+        poll_lock(poll.pk, shared=False)
         Choice.objects.filter(pk=removed).delete()
         voter = threading.Thread(target=vote)
         voter.start()
@@ -191,4 +282,4 @@ def test_a_choice_removed_while_a_vote_for_it_waits_is_refused_and_nothing_is_wr
     assert counts(poll) == (0, 0, [0, 0])
     assert voter_client("waiter").post(vote_url(poll), {"choice": kept}).status_code == 302
     assert counts(poll) == (1, 1, [1, 0])
-    assert counters_verify() == []
+    assert results_verify() == []

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from polls.models import Ballot, Poll, results_visible
+from polls.models import Ballot, Poll
 from tests.factories import make_poll, make_user
 
 pytestmark = pytest.mark.django_db
@@ -79,15 +79,15 @@ def test_intro_markdown_is_sanitised():
 def test_results_visibility_rule_for_a_reader(rule, has_voted, closed, visible):
     closes_at = timezone.now() - HOUR if closed else None
     poll = make_poll(results_visibility=rule, closes_at=closes_at)
-    assert results_visible(poll=poll, user=AnonymousUser(), has_voted=has_voted) is visible
+    assert poll.results_visible_to(AnonymousUser(), has_voted=has_voted) is visible
 
 
 def test_trainer_and_staff_always_see_results(trainer):
     poll = make_poll(author=trainer, results_visibility=Poll.ResultsVisibility.AUTHOR)
     staff = make_user(is_staff=True)
-    assert results_visible(poll=poll, user=trainer, has_voted=False)
-    assert results_visible(poll=poll, user=staff, has_voted=False)
-    assert not results_visible(poll=poll, user=make_user(), has_voted=True)
+    assert poll.results_visible_to(trainer, has_voted=False)
+    assert poll.results_visible_to(staff, has_voted=False)
+    assert not poll.results_visible_to(make_user(), has_voted=True)
 
 
 def test_only_the_author_trainer_manages_a_poll(trainer, other_trainer, superuser):

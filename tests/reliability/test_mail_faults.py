@@ -5,7 +5,6 @@ Real pieces end to end: the comment form over HTTP, django-tasks' database backe
 off at first and switched on later.
 """
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -15,8 +14,8 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from comments.forms import form_token
 from comments.models import Comment
+from tests.comments.helpers import served_token
 from tests.factories import make_poll, make_user
 from tests.reliability.smtp import SMTPServer, free_port
 
@@ -54,7 +53,7 @@ def post_comment(client, poll, body="A definition of my own.") -> Comment:
             "name": "Ada",
             "email": "ada@example.com",
             "body": body,
-            "served": form_token(time.time() - 60),
+            "served": served_token(client),
         },
     )
     assert response.status_code == 302
@@ -114,7 +113,7 @@ def test_a_bug_in_the_task_is_not_retried(client, poll, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("a bug, not an outage")
 
-    monkeypatch.setattr("comments.tasks._send", broken)
+    monkeypatch.setattr("comments.notifications._send", broken)
     post_comment(client, poll)
     time_passes()
     run_worker()

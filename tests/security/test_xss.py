@@ -14,7 +14,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils.html import escape
 
-from comments import services as comment_services
+from comments import posting
 from comments.models import Comment
 from polls.models import Choice, Poll
 from tests.payloads import MARKER, URL_PAYLOADS, XSS_PAYLOADS
@@ -44,24 +44,21 @@ class Hostile:
             )
             Choice.objects.create(poll=poll, text=fit(payload, 300), position=0)
             Choice.objects.create(poll=poll, text=fit("Second: " + payload, 300), position=1)
-            first = comment_services.comment_post(
+            first = posting.comment_post(
                 poll=poll,
-                user=None,
-                name="Asker",
-                email="asker@example.com",
-                website="",
+                author=posting.Author(name="Asker", email="asker@example.com"),
                 body="Please reply.",
                 reply_to=None,
                 notify=True,
             )
-            comment = comment_services.comment_post(
+            website = URL_PAYLOADS[number % len(URL_PAYLOADS)]
+            comment = posting.comment_post(
                 poll=poll,
-                user=None,
-                name=fit(payload, 80),
-                email="payload@example.com",
-                website=URL_PAYLOADS[number % len(URL_PAYLOADS)]
-                if URL_PAYLOADS[number % len(URL_PAYLOADS)].startswith("https:")
-                else "",
+                author=posting.Author(
+                    name=fit(payload, 80),
+                    email="payload@example.com",
+                    website=website if website.startswith("https:") else "",
+                ),
                 body=payload,
                 reply_to=first,
                 notify=False,
