@@ -57,24 +57,50 @@ def pg_available(url: str) -> bool:
 
 
 class Mode:
-    """One way of rendering a page: the URL, untimed preparation, settings to apply."""
+    """One way of rendering a page: the URL, untimed preparation, settings to apply.
 
-    def __init__(self, url: str, *, prepare=None, settings: dict | None = None, count=None):
+    count_queries: also count the SQL queries of every timed render (a database execute
+    wrapper: one function call per query), so the orchestrator can check that a render
+    meant to be uncached really went to the database each time."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prepare=None,
+        settings: dict | None = None,
+        count=None,
+        count_queries: bool = False,
+    ):
         self.url = url
         self.prepare = prepare or (lambda: None)
         self.settings = settings or {}
         self.count = count or (lambda body: {})
+        self.count_queries = count_queries
+
+
+class QueryCounter:
+    """A database execute wrapper that only counts the queries going through it."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def serve(modes) -> None:
     """Answer the orchestrator's commands on stdin, one JSON line each on stdout:
 
         queries <n> <mode>   render once (after one warm-up) counting SQL queries
-        time <n> <mode>      render once, timed (preparation untimed)
+        time <n> <mode>      render once, timed (preparation untimed); with the mode's
+                             count_queries, its SQL queries counted too
         quit
 
     `modes(n, mode)` returns a Mode. Running both sides as servers lets the orchestrator
     interleave their renders, so a burst of load on the shared machine hits both alike."""
+    import contextlib
     import json
     import sys
 
@@ -106,9 +132,19 @@ def serve(modes) -> None:
                 result.update(mode.count(body))
             else:
                 mode.prepare()
-                started = time.perf_counter()
-                client.get(mode.url)
-                result = {"ms": (time.perf_counter() - started) * 1000}
+                counter = QueryCounter()
+                wrapper = (
+                    connection.execute_wrapper(counter)
+                    if mode.count_queries
+                    else contextlib.nullcontext()
+                )
+                with wrapper:
+                    started = time.perf_counter()
+                    client.get(mode.url)
+                    elapsed = time.perf_counter() - started
+                result = {"ms": elapsed * 1000}
+                if mode.count_queries:
+                    result["queries"] = counter.count
         print(json.dumps(result), flush=True)
 
 

@@ -1,6 +1,6 @@
 """HTTP benchmark: socialpoll under gunicorn + PostgreSQL, driven by wrk over loopback.
 
-    .venv/bin/python bench/http.py          # about 1.5 minutes; needs wrk, PostgreSQL, Redis
+    .venv/bin/python bench/http.py          # about 3 minutes; needs wrk, PostgreSQL, Redis
 
 Starts gunicorn (2 sync workers) with production settings (DJANGO_DEBUG=0, a generated
 secret key; only TLS redirects and secure cookies are off, since this is plain HTTP on
@@ -13,17 +13,42 @@ all alike):
 
     health     /health/, the trivial view every other figure is divided by
     home       /, the list of published polls (a full page of 20)
-    poll       a poll page with a 50-comment thread (cached thread, as readers get it)
+    poll       a poll page with a 50-comment thread and 18 ballots, as an anonymous
+               first-time reader gets it (wrk sends no cookies)
+    poll+votes the same poll page read the same way while a second wrk process POSTs votes
+               in that very poll (distinct voters, --voting-connections connections): every
+               vote changes the page, so this is the page as read during a vote; the
+               votes/s that went through meanwhile are printed under the table
     results    the results fragment /polls/<slug>/results/
     vote       POST /polls/<slug>/vote/, each request a distinct pre-generated voter with
                its own signed voter cookie and CSRF token (Lua script)
 
-Then it checks the counts: every vote answered 2xx/3xx by wrk must be a stored ballot (wrk
-abandons the requests in flight when its time is up; those may still be stored, so the
-difference must lie between 0 and connections x rounds), and a second, exact round of
-concurrent votes from Python threads must store exactly as many ballots as it got
-redirects, with the poll's and the choices' counters equal to the ballots. Finally it
-reads the resident memory of each gunicorn worker.
+and, as a peer, the Django tutorial's polls app (bench/tutorial_site/: its models, views
+and templates, startproject's middleware, CSRF on), served by a second gunicorn with the
+same command-line settings (worker count, bind, log level) from the same .venv, with DEBUG
+off, on its own database on the same PostgreSQL server (the --pg-url name + "_tutorial"),
+with the same persistent connections; its rows are divided by its own trivial view:
+
+    tut-health its /health/ (a view returning "ok")
+    tut-detail the tutorial's detail page of a question with four choices
+    tut-vote   the tutorial's vote (selected_choice.votes = F("votes") + 1; save(); then a
+               redirect), each POST with a CSRF cookie and the matching form token, as
+               socialpoll's votes get
+
+Then it checks the counts, from the ballots only (the number of Ballot rows, never a
+stored counter, which the app may or may not keep): every vote answered 2xx/3xx by wrk,
+in the vote and poll+votes rounds, must be a stored ballot (wrk abandons the requests in
+flight when its time is up; those may still be stored, so the difference must lie between
+0 and connections x rounds); a second, exact round of concurrent votes from Python threads
+must store exactly as many ballots as it got redirects; and `manage.py verify_vote_counts`
+(run with the same environment as the server) must exit 0. Finally it reads the resident
+memory of each gunicorn worker.
+
+The last line is machine-readable: poll_ratio, vote_ratio, home_ratio, results_ratio and
+poll_voting_ratio (over our /health/), tutorial_vote_ratio and tutorial_detail_ratio (over
+the tutorial's), errors (every non-2xx/3xx answer and socket error of every row, the
+tutorial's and the concurrent votes' included, plus refused exact-round votes) and
+ballots_ok (all the count checks above).
 
 Loopback only; every wrk run is bounded in time. Only the ratios mean anything.
 """
@@ -58,6 +83,9 @@ ROOT = BENCH.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/h_bench_http"
 REDIS_URL = "redis://127.0.0.1:6379/12"
 COMMENTS = 50
+TUTORIAL_APP = "bench.tutorial_site.wsgi:application"
+TUTORIAL_SETTINGS = "bench.tutorial_site.settings"
+TUTORIAL_VOTERS = 2000  # the tutorial has no voter identity: its list is reused in turn
 
 LUA_GET = """
 done = function(summary, latency, requests)
@@ -85,7 +113,9 @@ init = function(args)
   next_index = (tonumber(args[1]) or 0) + tid + 1
 end
 request = function()
-  local v = voters[next_index]
+  -- Wraps around only for the tutorial's list; bench/http.py stops before a socialpoll
+  -- list is used up (a voter used twice would be a refused vote change).
+  local v = voters[((next_index - 1) %% #voters) + 1]
   next_index = next_index + nthreads
   return wrk.format("POST", "%(path)s", {
     ["Content-Type"] = "application/x-www-form-urlencoded",
@@ -146,7 +176,9 @@ def setup_django(var_dir: str, pg_url: str, redis_url: str, redis_prefix: str) -
 
 
 def seed_site():
-    """Twenty polls for the home page, one with a 50-comment thread, one to vote in."""
+    """Twenty polls for the home page, one with a 50-comment thread, one to vote in. No
+    vote totals are written: the thread poll's 18 ballots are cast over HTTP once the
+    server runs (seed_thread_votes)."""
     import seed
     import threadspec
     from django.contrib.auth import get_user_model
@@ -189,10 +221,16 @@ def seed_site():
     return thread_poll, vote_poll
 
 
+def csrf_pair(cookie_name: str) -> tuple[str, str]:
+    """(cookie, form token): a CSRF secret used as both (Django accepts the unmasked
+    32-character secret as the form token)."""
+    csrf = secrets.token_hex(16)  # 32 characters from Django's CSRF alphabet
+    return f"{cookie_name}={csrf}", csrf
+
+
 def make_voters(count: int, choice_ids: list[int], rng_seed: int = 7) -> list[tuple[str, str]]:
     """(Cookie header, form body) for distinct anonymous voters: a signed voter id as the
-    site would have set it, and a CSRF secret used as both cookie and form token (Django
-    accepts the unmasked 32-character secret as the form token)."""
+    site would have set it, and a CSRF secret used as both cookie and form token."""
     import random
 
     from django.conf import settings
@@ -209,8 +247,24 @@ def make_voters(count: int, choice_ids: list[int], rng_seed: int = 7) -> list[tu
             Voter(key="", anonymous_id=secrets.token_urlsafe(24), is_new=True),
         )
         voter = response.cookies[settings.POLLS_VOTER_COOKIE].value
-        csrf = secrets.token_hex(16)  # 32 characters from Django's CSRF alphabet
-        cookie = f"{settings.CSRF_COOKIE_NAME}={csrf}; {settings.POLLS_VOTER_COOKIE}={voter}"
+        csrf_cookie, csrf = csrf_pair(settings.CSRF_COOKIE_NAME)
+        cookie = f"{csrf_cookie}; {settings.POLLS_VOTER_COOKIE}={voter}"
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf, "choice": rng.choice(choice_ids)}
+        )
+        result.append((cookie, body))
+    return result
+
+
+def make_tutorial_voters(count: int, choice_ids: list[int], rng_seed: int = 7) -> list:
+    """(Cookie header, form body) for the tutorial's vote: a CSRF cookie (the tutorial
+    keeps Django's default name, csrftoken) and its token, a random choice (as for ours)."""
+    import random
+
+    rng = random.Random(rng_seed)
+    result = []
+    for _ in range(count):
+        cookie, csrf = csrf_pair("csrftoken")
         body = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": csrf, "choice": rng.choice(choice_ids)}
         )
@@ -230,19 +284,45 @@ def write_voters_lua(path: Path, voters: list[tuple[str, str]]) -> None:
         out.write("}\n")
 
 
-def wrk(url: str, script: Path, *, seconds: int, threads: int, connections: int, args=()) -> dict:
+def write_vote_script(
+    tmp: Path, name: str, voters: list[tuple[str, str]], path: str, threads: int
+) -> Path:
+    """A wrk script POSTing to path, one voter of the list per request, for wrk -t<threads>."""
+    voters_file = tmp / f"{name}-voters.lua"
+    write_voters_lua(voters_file, voters)
+    script = tmp / f"{name}.lua"
+    script.write_text(
+        LUA_VOTE % {"voters": voters_file, "threads": threads, "path": path} + LUA_GET
+    )
+    return script
+
+
+def wrk_start(
+    url: str, script: Path, *, seconds: int, threads: int, connections: int, args=()
+) -> subprocess.Popen:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
     cmd += ["-s", str(script), url]
     if args:
         cmd += ["--", *map(str, args)]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
-    for line in out.stdout.splitlines():
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wrk_finish(process: subprocess.Popen, seconds: int) -> dict:
+    stdout, stderr = process.communicate(timeout=seconds + 30)
+    for line in stdout.splitlines():
         if line.startswith("WRKJSON "):
             data = json.loads(line[len("WRKJSON ") :])
             data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
             data["errors"] = sum(data[k] for k in ("connect", "read", "write", "timeout"))
             return data
-    raise RuntimeError(f"wrk gave no summary:\n{out.stdout}\n{out.stderr}")
+    raise RuntimeError(f"wrk gave no summary:\n{stdout}\n{stderr}")
+
+
+def wrk(url: str, script: Path, *, seconds: int, threads: int, connections: int, args=()) -> dict:
+    process = wrk_start(
+        url, script, seconds=seconds, threads=threads, connections=connections, args=args
+    )
+    return wrk_finish(process, seconds)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -265,27 +345,34 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def post_form(url: str, body: str, cookie: str) -> int:
+    """POST a form, redirects not followed; the status."""
+    request = urllib.request.Request(
+        url,
+        data=body.encode(),
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with _opener.open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def exact_vote_round(base: str, path: str, voters: list[tuple[str, str]], workers: int) -> dict:
     """Concurrent votes from Python threads, every response read: (redirects, others)."""
 
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-
     def post(voter: tuple[str, str]) -> int:
         cookie, body = voter
-        request = urllib.request.Request(
-            base + path,
-            data=body.encode(),
-            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
-        )
-        try:
-            with opener.open(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as error:
-            return error.code
+        return post_form(base + path, body, cookie)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         statuses = list(pool.map(post, voters))
@@ -293,19 +380,127 @@ def exact_vote_round(base: str, path: str, voters: list[tuple[str, str]], worker
     return {"sent": len(statuses), "accepted": accepted, "other": len(statuses) - accepted}
 
 
+def seed_thread_votes(base: str, poll) -> int:
+    """The thread poll's 18 ballots (seed.SEED_VOTES), through the running site's vote
+    view, each from a new anonymous voter (no voter cookie) with a CSRF cookie and token."""
+    import seed
+    from django.conf import settings
+
+    def post(path: str, data: dict) -> int:
+        cookie, csrf = csrf_pair(settings.CSRF_COOKIE_NAME)
+        body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": csrf})
+        return post_form(base + path, body, cookie)
+
+    return seed.cast_seed_votes(poll, post)
+
+
+def start_gunicorn(app: str, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
+    """gunicorn as socialpoll runs in production, the same for both sites but the app."""
+    with log.open("w") as stderr:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                app,
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
+def wait_until_up(base: str, log: Path) -> None:
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(base + "/health/", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"gunicorn did not answer {base}/health/; see {log}")
+
+
+def stop_gunicorn(process: subprocess.Popen | None) -> None:
+    if process is None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def tutorial_env(pg_url: str) -> dict:
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE=TUTORIAL_SETTINGS,
+        TUTORIAL_DATABASE_URL=pg_url,
+        TUTORIAL_SECRET_KEY=secrets.token_urlsafe(50),
+    )
+    return env
+
+
+def tutorial_votes_stored(pg_url: str) -> int:
+    """The tutorial's votes, summed over its choices (its only record of them)."""
+    import psycopg2
+
+    with psycopg2.connect(**benchlib.pg_params(pg_url)) as pg, pg.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(SUM(votes), 0) FROM tutorial_site_choice")
+        total = cursor.fetchone()[0]
+    pg.close()
+    return int(total)
+
+
+def verify_vote_counts() -> tuple[int, str]:
+    """`manage.py verify_vote_counts` in the server's environment: (exit status, output)."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "verify_vote_counts"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    text = (out.stdout + out.stderr).strip()
+    return out.returncode, text
+
+
+# Rows, in the order printed; each is divided by its site's trivial view.
+OURS = ["health", "home", "poll", "poll+votes", "results", "vote"]
+TUTORIAL = ["tut-health", "tut-detail", "tut-vote"]
+BASELINE = {**dict.fromkeys(OURS, "health"), **dict.fromkeys(TUTORIAL, "tut-health")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pg-url", default=PG_URL)
+    parser.add_argument(
+        "--tutorial-pg-url",
+        help="the tutorial peer's database (default: the --pg-url name + '_tutorial')",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
     parser.add_argument("--seconds", type=int, default=3, help="seconds per endpoint and round")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument(
+        "--voting-connections",
+        type=int,
+        default=2,
+        help="connections of the wrk that votes during the poll+votes round",
+    )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (both sites)")
     parser.add_argument("--redis-url", default=REDIS_URL, help="the shared cache")
-    parser.add_argument("--voters", type=int, default=20000)
+    parser.add_argument("--voters", type=int, default=20000, help="per voting round kind")
     parser.add_argument("--exact-votes", type=int, default=1000)
     args = parser.parse_args()
+    tutorial_pg_url = args.tutorial_pg_url or args.pg_url.rstrip("/") + "_tutorial"
 
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install -y wrk)")
@@ -317,6 +512,7 @@ def main() -> None:
     started = time.monotonic()
     tmp = Path(tempfile.mkdtemp(prefix="socialpoll-http-bench-"))
     benchlib.pg_recreate(args.pg_url)
+    benchlib.pg_recreate(tutorial_pg_url)
     setup_django(str(tmp), args.pg_url, args.redis_url, redis_prefix)
     from django.core.management import call_command
     from django.db import connection
@@ -324,90 +520,133 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     thread_poll, vote_poll = seed_site()
-    choice_ids = list(vote_poll.choices.values_list("pk", flat=True))
-    voters = make_voters(args.voters + args.exact_votes, choice_ids)
+    tutorial_setup = subprocess.run(
+        [sys.executable, "-m", "bench.tutorial_site.setup"],
+        cwd=ROOT,
+        env=tutorial_env(tutorial_pg_url),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tutorial = json.loads(tutorial_setup.stdout.strip().splitlines()[-1])
+
+    vote_choices = list(vote_poll.choices.values_list("pk", flat=True))
+    thread_choices = list(thread_poll.choices.values_list("pk", flat=True))
+    voters = make_voters(args.voters + args.exact_votes, vote_choices)
     wrk_voters, exact_voters = voters[: args.voters], voters[args.voters :]
-    write_voters_lua(tmp / "voters.lua", wrk_voters)
+    reading_voters = make_voters(args.voters, thread_choices, rng_seed=8)
+    tutorial_voters = make_tutorial_voters(TUTORIAL_VOTERS, tutorial["choices"])
     (tmp / "get.lua").write_text(LUA_GET)
     vote_path = f"/polls/{vote_poll.slug}/vote/"
-    (tmp / "vote.lua").write_text(
-        LUA_VOTE % {"voters": tmp / "voters.lua", "threads": args.threads, "path": vote_path}
-        + LUA_GET
-    )
+    # Per voting kind: the voters, the path, wrk's threads and connections.
+    voting_threads = min(args.threads, args.voting_connections)
+    vote_kinds = {
+        "vote": (wrk_voters, vote_path, args.threads, args.connections),
+        "poll+votes": (
+            reading_voters,
+            f"/polls/{thread_poll.slug}/vote/",
+            voting_threads,
+            args.voting_connections,
+        ),
+        "tut-vote": (
+            tutorial_voters,
+            f"/polls/{tutorial['question']}/vote/",
+            args.threads,
+            args.connections,
+        ),
+    }
+    scripts = {
+        name: write_vote_script(tmp, name, voter_list, path, threads)
+        for name, (voter_list, path, threads, _) in vote_kinds.items()
+    }
     connection.close()
 
-    port = free_port()
+    port, tutorial_port = free_port(), free_port()
     base = f"http://127.0.0.1:{port}"
-    gunicorn = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "socialpoll.wsgi:application",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=open(tmp / "gunicorn.log", "w"),  # noqa: SIM115 - closed with the process
-    )
+    tutorial_base = f"http://127.0.0.1:{tutorial_port}"
+    gunicorn = tutorial_gunicorn = None
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(base + "/health/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise SystemExit("gunicorn did not answer /health/; see " + str(tmp / "gunicorn.log"))
+        gunicorn = start_gunicorn(
+            "socialpoll.wsgi:application",
+            port,
+            args.workers,
+            os.environ.copy(),
+            tmp / "gunicorn.log",
+        )
+        tutorial_gunicorn = start_gunicorn(
+            TUTORIAL_APP,
+            tutorial_port,
+            args.workers,
+            tutorial_env(tutorial_pg_url),
+            tmp / "tutorial-gunicorn.log",
+        )
+        wait_until_up(base, tmp / "gunicorn.log")
+        wait_until_up(tutorial_base, tmp / "tutorial-gunicorn.log")
+        seeded_ballots = seed_thread_votes(base, thread_poll)
+        poll_url = base + thread_poll.get_absolute_url()
         pages = {
-            "health": "/health/",
-            "home": "/",
-            "poll": thread_poll.get_absolute_url(),
-            "results": f"/polls/{thread_poll.slug}/results/",
+            "health": base + "/health/",
+            "home": base + "/",
+            "poll": poll_url,
+            "results": f"{base}/polls/{thread_poll.slug}/results/",
+            "tut-health": tutorial_base + "/health/",
+            "tut-detail": f"{tutorial_base}/polls/{tutorial['question']}/",
         }
-        for path in pages.values():  # every page answers 200 before anything is measured
-            with urllib.request.urlopen(base + path, timeout=10) as response:
-                assert response.status == 200, path
-        shown = urllib.request.urlopen(base + pages["poll"]).read().decode().count('id="comment-')
+        for url in pages.values():  # every page answers 200 before anything is measured
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200, url
+        shown = urllib.request.urlopen(poll_url).read().decode().count('id="comment-')
 
         # Interleaved rounds: every endpoint gets a slice in every round, so a burst of
         # load from elsewhere on the machine hits all of them alike.
         options = {"threads": args.threads, "connections": args.connections}
-        for path in pages.values():
-            wrk(base + path, tmp / "get.lua", seconds=args.warmup, **options)
-        slices: dict[str, list[dict]] = {name: [] for name in [*pages, "vote"]}
-        offset = 0
+        for url in pages.values():
+            wrk(url, tmp / "get.lua", seconds=args.warmup, **options)
+        names = [*OURS, *TUTORIAL]
+        slices: dict[str, list[dict]] = {name: [] for name in names}
+        concurrent_votes: list[dict] = []  # the voting side of each poll+votes slice
+        offsets = dict.fromkeys(vote_kinds, 0)
+
+        def voting(name: str) -> subprocess.Popen:
+            """Start the wrk that votes for this row, with the next unused voters."""
+            _, path, threads, connections = vote_kinds[name]
+            site = tutorial_base if name == "tut-vote" else base
+            return wrk_start(
+                site + path,
+                scripts[name],
+                seconds=args.seconds,
+                threads=threads,
+                connections=connections,
+                args=[offsets[name]],
+            )
+
+        def voted(name: str, process: subprocess.Popen) -> dict:
+            result = wrk_finish(process, args.seconds)
+            voter_list, _, threads, connections = vote_kinds[name]
+            # Requests wrk sent but abandoned at its deadline used voters too.
+            offsets[name] += result["requests"] + connections + threads
+            if name != "tut-vote" and offsets[name] > len(voter_list):
+                raise SystemExit(f"not enough pre-generated voters for {name}: raise --voters")
+            return result
+
         for round_number in range(args.rounds):
-            order = list(slices)
-            order = order[round_number % len(order) :] + order[: round_number % len(order)]
+            order = names[round_number % len(names) :] + names[: round_number % len(names)]
             for name in order:
-                if name == "vote":
-                    result = wrk(
-                        base + vote_path,
-                        tmp / "vote.lua",
-                        seconds=args.seconds,
-                        args=[offset],
-                        **options,
-                    )
-                    # Requests wrk sent but abandoned at its deadline used voters too.
-                    offset += result["requests"] + args.connections + args.threads
-                    if offset > len(wrk_voters):
-                        raise SystemExit("not enough pre-generated voters: raise --voters")
+                if name == "poll+votes":  # both wrk processes run at the same time
+                    votes = voting(name)
+                    reading = wrk_start(poll_url, tmp / "get.lua", seconds=args.seconds, **options)
+                    result = wrk_finish(reading, args.seconds)
+                    concurrent_votes.append(voted(name, votes))
+                elif name in vote_kinds:
+                    result = voted(name, voting(name))
                 else:
-                    result = wrk(
-                        base + pages[name], tmp / "get.lua", seconds=args.seconds, **options
-                    )
+                    result = wrk(pages[name], tmp / "get.lua", seconds=args.seconds, **options)
                 slices[name].append(result)
-        rows = {}
-        for name, runs in slices.items():
+
+        def summarise(runs: list[dict]) -> dict:
             requests = sum(r["requests"] for r in runs)
             seconds = sum(r["duration_us"] for r in runs) / 1e6
-            rows[name] = {
+            return {
                 "rps": requests / seconds,
                 "round_rps": [r["rps"] for r in runs],
                 "p50_us": statistics.median(r["p50_us"] for r in runs),
@@ -416,81 +655,120 @@ def main() -> None:
                 "status": sum(r["status"] for r in runs),
                 "errors": sum(r["errors"] for r in runs),
             }
+
+        rows = {name: summarise(runs) for name, runs in slices.items()}
+        during = summarise(concurrent_votes)
         time.sleep(1)  # let the workers finish requests wrk abandoned at its deadline
 
         from polls.models import Ballot
-        from polls.services import counters_verify
 
-        ballots_after_wrk = Ballot.objects.filter(poll=vote_poll).count()
-        vote = rows["vote"]
-        wrk_accepted = vote["requests"] - vote["status"]
+        def ballots(poll) -> int:
+            return Ballot.objects.filter(poll=poll).count()
+
+        ballots_after_wrk = ballots(vote_poll)
+        wrk_accepted = rows["vote"]["requests"] - rows["vote"]["status"]
         in_flight = ballots_after_wrk - wrk_accepted
+        thread_ballots = ballots(thread_poll)
+        during_accepted = during["requests"] - during["status"]
+        during_in_flight = thread_ballots - seeded_ballots - during_accepted
+        tutorial_accepted = rows["tut-vote"]["requests"] - rows["tut-vote"]["status"]
+        tutorial_stored = tutorial_votes_stored(tutorial_pg_url)
         exact = exact_vote_round(base, vote_path, exact_voters, workers=16)
-        ballots_total = Ballot.objects.filter(poll=vote_poll).count()
-        exact_stored = ballots_total - ballots_after_wrk
-        vote_poll.refresh_from_db()
-        drifts = counters_verify(polls=[vote_poll])
+        exact_stored = ballots(vote_poll) - ballots_after_wrk
+        connection.close()
+        verify_status, verify_output = verify_vote_counts()
         rss = {pid: rss_mb(pid) for pid in worker_pids(gunicorn.pid)}
+        tutorial_rss = {pid: rss_mb(pid) for pid in worker_pids(tutorial_gunicorn.pid)}
     finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        try:
-            gunicorn.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            gunicorn.kill()
+        stop_gunicorn(gunicorn)
+        stop_gunicorn(tutorial_gunicorn)
         connection.close()
         benchlib.pg_drop(args.pg_url)
+        benchlib.pg_drop(tutorial_pg_url)
         redis_delete_prefix(args.redis_url, redis_prefix)
         shutil.rmtree(tmp, ignore_errors=True)
 
-    health = rows["health"]["rps"]
     print()
     print(
         f"gunicorn {args.workers} sync workers + PostgreSQL, wrk -t{args.threads} "
         f"-c{args.connections} over loopback, {args.rounds} interleaved rounds of "
-        f"{args.seconds} s per endpoint;\npoll page shows {shown} comments. ratio = req/s over "
-        "health's req/s (range: per round); p50/p99: median over rounds."
+        f"{args.seconds} s per endpoint;\npoll page shows {shown} comments; poll+votes = "
+        f"that page read while a second wrk (-c{args.voting_connections}) votes in that poll;"
+        "\ntut-* = the Django tutorial's polls app (bench/tutorial_site), same gunicorn "
+        "settings, its own database.\nratio = req/s over the same site's trivial view "
+        "(health; tut-* over tut-health), range: per round;\np50/p99: median over rounds."
     )
     header = (
-        f"{'endpoint':<9} {'req/s':>8} {'ratio':>6} {'range':>11} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'endpoint':<10} {'req/s':>8} {'ratio':>6} {'range':>11} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'requests':>8} {'non-2xx/3xx':>11} {'sock err':>8}"
     )
     print(header)
     print("-" * len(header))
     for name, row in rows.items():
-        ratios = [a / b for a, b in zip(row["round_rps"], rows["health"]["round_rps"], strict=True)]
+        baseline = rows[BASELINE[name]]
+        row["ratio"] = row["rps"] / baseline["rps"]
+        ratios = [a / b for a, b in zip(row["round_rps"], baseline["round_rps"], strict=True)]
+        if name == TUTORIAL[0]:
+            print("-" * len(header))
         print(
-            f"{name:<9} {row['rps']:>8.0f} {row['rps'] / health:>6.2f} "
+            f"{name:<10} {row['rps']:>8.0f} {row['ratio']:>6.2f} "
             f"{min(ratios):>5.2f}-{max(ratios):<5.2f} "
             f"{row['p50_us'] / 1000:>7.1f} {row['p99_us'] / 1000:>7.1f} "
             f"{row['requests']:>8} {row['status']:>11} {row['errors']:>8}"
         )
     print()
-    errors = sum(row["status"] + row["errors"] for row in rows.values()) + exact["other"]
-    wrk_ok = 0 <= in_flight <= args.connections * args.rounds
+    health = rows["health"]["rps"]
+    print(
+        f"poll+votes: {during['rps']:.0f} votes/s went to the same poll meanwhile "
+        f"({during['rps'] / health:.2f} of health), {during['status']} non-2xx/3xx, "
+        f"{during['errors']} socket errors"
+    )
+    print(
+        f"tutorial: its trivial view served {rows['tut-health']['rps'] / health:.2f}x our "
+        f"/health/'s req/s; votes: wrk accepted {tutorial_accepted}, stored "
+        f"{tutorial_stored} (in flight at wrk's deadlines: {tutorial_stored - tutorial_accepted})"
+    )
+    errors = sum(row["status"] + row["errors"] for row in rows.values())
+    errors += during["status"] + during["errors"] + exact["other"]
+    bound = args.connections * args.rounds
+    during_bound = args.voting_connections * args.rounds
+    wrk_ok = 0 <= in_flight <= bound and 0 <= during_in_flight <= during_bound
     exact_ok = exact_stored == exact["accepted"]
-    counters_ok = not drifts and vote_poll.ballot_count == ballots_total
+    verify_ok = verify_status == 0
     print(
         f"votes: wrk accepted {wrk_accepted}, ballots stored {ballots_after_wrk} "
-        f"(in flight at wrk's deadlines: {in_flight}, at most {args.connections * args.rounds})"
+        f"(in flight at wrk's deadlines: {in_flight}, at most {bound})"
+    )
+    print(
+        f"votes during poll+votes: wrk accepted {during_accepted}, ballots stored "
+        f"{thread_ballots - seeded_ballots} besides the {seeded_ballots} seeded "
+        f"(in flight at wrk's deadlines: {during_in_flight}, at most {during_bound})"
     )
     print(
         f"votes: exact round of {exact['sent']} concurrent votes (16 threads): "
         f"{exact['accepted']} accepted, {exact_stored} ballots stored, {exact['other']} refused"
     )
-    print(
-        f"counters: poll says {vote_poll.ballot_count} votes, {ballots_total} ballots, "
-        f"{len(drifts)} counters differ from the ballots"
-    )
+    last_line = verify_output.splitlines()[-1] if verify_output else "(no output)"
+    print(f"manage.py verify_vote_counts: exit {verify_status}: {last_line}")
+    if not verify_ok:
+        print(verify_output)
     worker_rss = ", ".join(f"{mb:.0f} MB" for mb in rss.values())
-    print(f"memory: gunicorn worker resident size after the run: {worker_rss}")
+    tutorial_worker_rss = ", ".join(f"{mb:.0f} MB" for mb in tutorial_rss.values())
+    print(
+        f"memory: gunicorn worker resident size after the run: {worker_rss} "
+        f"(tutorial: {tutorial_worker_rss})"
+    )
     print(f"elapsed: {time.monotonic() - started:.0f} s")
     print()
-    ballots_ok = "yes" if wrk_ok and exact_ok and counters_ok else "no"
+    ballots_ok = "yes" if wrk_ok and exact_ok and verify_ok else "no"
     print(
-        f"http: poll_ratio={rows['poll']['rps'] / health:.2f} "
-        f"vote_ratio={rows['vote']['rps'] / health:.2f} "
-        f"home_ratio={rows['home']['rps'] / health:.2f} "
-        f"results_ratio={rows['results']['rps'] / health:.2f} "
+        f"http: poll_ratio={rows['poll']['ratio']:.2f} "
+        f"vote_ratio={rows['vote']['ratio']:.2f} "
+        f"home_ratio={rows['home']['ratio']:.2f} "
+        f"results_ratio={rows['results']['ratio']:.2f} "
+        f"poll_voting_ratio={rows['poll+votes']['ratio']:.2f} "
+        f"tutorial_vote_ratio={rows['tut-vote']['ratio']:.2f} "
+        f"tutorial_detail_ratio={rows['tut-detail']['ratio']:.2f} "
         f"errors={errors} ballots_ok={ballots_ok} "
         f"worker_rss_mb={max(rss.values(), default=0):.0f} comments={shown}"
     )

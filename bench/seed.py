@@ -1,8 +1,17 @@
-"""Seeding socialpoll for the benchmarks: a poll with the seeded thread of threadspec.py."""
+"""Seeding socialpoll for the benchmarks: a poll with the seeded thread of threadspec.py.
 
+Nothing here writes vote totals: a seeded poll gets its votes as real ballots, cast through
+the vote view (cast_seed_votes), so the seeding holds whether the app stores counters
+next to the ballots or derives the counts from them.
+"""
+
+from collections.abc import Callable
 from datetime import timedelta
 
 import threadspec
+
+# Ballots per choice that cast_seed_votes() casts in a seeded poll: 18 in all.
+SEED_VOTES = (0, 3, 6, 9)
 
 
 def seed_socialpoll(n: int, *, author, users, seed: int = 2026, max_depth: int = 3, slug: str = ""):
@@ -24,10 +33,9 @@ def seed_socialpoll(n: int, *, author, users, seed: int = 2026, max_depth: int =
         status=Poll.Status.PUBLISHED,
         published_at=now - timedelta(days=10),
         results_visibility=Poll.ResultsVisibility.ALWAYS,
-        ballot_count=18,
     )
     Choice.objects.bulk_create(
-        Choice(poll=poll, text=f"Definition {i + 1}", position=i, votes=i * 3) for i in range(4)
+        Choice(poll=poll, text=f"Definition {i + 1}", position=i) for i in range(len(SEED_VOTES))
     )
     try:
         from comments.models import Comment, path_segment
@@ -77,3 +85,31 @@ def seed_socialpoll(n: int, *, author, users, seed: int = 2026, max_depth: int =
             objs[c.index].created_at = start + timedelta(minutes=c.minute)
         Comment.objects.bulk_update(list(objs.values()), ["created_at"], batch_size=500)
     return poll
+
+
+def seed_vote_plan(poll) -> list[int]:
+    """The choice ids of the ballots cast_seed_votes() casts, one per ballot."""
+    from polls.models import Choice
+
+    choice_ids = Choice.objects.filter(poll=poll).order_by("position", "pk")
+    choice_ids = list(choice_ids.values_list("pk", flat=True))
+    return [pk for pk, count in zip(choice_ids, SEED_VOTES, strict=True) for _ in range(count)]
+
+
+def cast_seed_votes(poll, post: Callable[[str, dict], int]) -> int:
+    """Vote in a seeded poll through its vote view, each ballot from a new anonymous voter:
+    ``post(path, form data)`` sends one vote POST (with whatever CSRF the caller needs)
+    and returns the status. Stops the benchmark unless every vote is a stored ballot."""
+    from polls.models import Ballot
+
+    plan = seed_vote_plan(poll)
+    path = f"/polls/{poll.slug}/vote/"
+    before = Ballot.objects.filter(poll=poll).count()
+    statuses = [post(path, {"choice": str(choice_id)}) for choice_id in plan]
+    stored = Ballot.objects.filter(poll=poll).count() - before
+    if any(not 200 <= status < 400 for status in statuses) or stored != len(plan):
+        raise SystemExit(
+            f"seeding {poll.slug}: {len(plan)} votes answered {sorted(set(statuses))}, "
+            f"{stored} ballots stored"
+        )
+    return stored

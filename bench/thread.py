@@ -11,12 +11,21 @@ renders the whole poll page with Django's test client and prints the SQL queries
 median time of one render. Only the ratios mean anything on a shared machine.
 
 socialpoll is measured three ways:
-  whole   the entire thread on one page, thread cache cleared before every render: the
-          same work xtd does, and the figure the speedup is computed from;
-  page 1  the page as shipped (COMMENTS_PER_PAGE top-level comments), cache cleared;
-  cached  the page as shipped, as the next anonymous reader gets it: since polls/pagecache.py
-          the whole page comes from the cache (readers it does not serve, such as voters and
-          signed-in users, still get the rendered thread from comments/cache.py).
+  whole   the entire thread on one page, rendered: the same work xtd does, and the figure
+          the speedup is computed from;
+  page 1  the page as shipped (COMMENTS_PER_PAGE top-level comments), rendered;
+  cached  the page as shipped, as the next anonymous reader gets it after one reader had it
+          rendered: since polls/pagecache.py the whole page comes from the cache (readers it
+          does not serve, such as voters and signed-in users, still get the rendered thread
+          from comments/cache.py).
+
+"Rendered" means every cache layer is emptied before each of those renders: Django's cache
+(thread, page and versions) and the worker's own copy of stored pages
+(polls.pagecache.clear_local(), which cache.clear() does not reach; used when the module
+and function exist). A render that is meant to be uncached and runs no SQL query at all was
+served from some cache after all: the script stops with an error (exit status 1) instead of
+printing a cache hit as a render time. Each seeded poll gets 18 real ballots (0, 3, 6 and 9
+per choice), cast through the vote view, so its results come from ballots.
 
 PostgreSQL: postgres://postgres@127.0.0.1:5432/h_bench (override with --pg-url); the
 database is dropped and created by each side and dropped at the end.
@@ -96,6 +105,21 @@ def socialpoll_side(args) -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.core.management import call_command
+    from django.test import Client
+
+    try:
+        from polls import pagecache
+    except ImportError:  # the per-worker page copy may go away with a redesign
+        pagecache = None
+    clear_local = getattr(pagecache, "clear_local", None)
+
+    def clear_caches() -> None:
+        """Every cache layer a poll page can come from: Django's cache (the thread, the
+        stored page, their versions) and this worker's own copy of stored pages, which
+        cache.clear() does not touch."""
+        cache.clear()
+        if clear_local is not None:
+            clear_local()
 
     call_command("migrate", verbosity=0)
     User = get_user_model()
@@ -105,11 +129,13 @@ def socialpoll_side(args) -> None:
     )
     author = User.objects.create(username="trainer", password="!")
     urls = {}
+    voter = Client()
     for n in [int(x) for x in args.ns.split(",")]:
         poll = seed.seed_socialpoll(
             n, author=author, users=users, seed=args.seed, max_depth=args.max_depth
         )
         urls[n] = poll.get_absolute_url()
+        seed.cast_seed_votes(poll, lambda path, data: _post_as_new_voter(voter, path, data))
 
     def count(body: str) -> dict:
         return {
@@ -117,17 +143,24 @@ def socialpoll_side(args) -> None:
             "tombstones": body.count('class="comment-tombstone-text"'),
         }
 
+    def fill(url: str) -> None:
+        clear_caches()  # the page as shipped, not a whole-thread page a "whole" render stored
+        filler.get(url)
+
     def modes(n: int, mode: str) -> benchlib.Mode:
         if mode == "whole":  # the entire thread on one page, rendered from the database
             return benchlib.Mode(
-                urls[n], prepare=cache.clear, settings={"COMMENTS_PER_PAGE": BIG}, count=count
+                urls[n],
+                prepare=clear_caches,
+                settings={"COMMENTS_PER_PAGE": BIG},
+                count=count,
+                count_queries=True,
             )
         if mode == "page1":  # the first page as shipped, rendered from the database
-            return benchlib.Mode(urls[n], prepare=cache.clear, count=count)
-        # The first page as shipped, thread from the cache: one untimed render fills it.
-        return benchlib.Mode(urls[n], prepare=lambda: filler.get(urls[n]), count=count)
-
-    from django.test import Client
+            return benchlib.Mode(urls[n], prepare=clear_caches, count=count, count_queries=True)
+        # The first page as shipped, as the reader after a first one gets it: one untimed
+        # render, with every cache emptied first, stores it.
+        return benchlib.Mode(urls[n], prepare=lambda: fill(urls[n]), count=count)
 
     filler = Client()  # one client: each new one would load the middleware again
     benchlib.serve(modes)
@@ -136,18 +169,38 @@ def socialpoll_side(args) -> None:
     connection.close()
 
 
+def _post_as_new_voter(client, path: str, data: dict) -> int:
+    client.cookies.clear()  # no voter cookie: a new anonymous voter
+    return client.post(path, data).status_code
+
+
 # --- the orchestrator -----------------------------------------------------------------------
 SP_MODES = ("whole", "page1", "cached")
+UNCACHED = ("whole", "page1")  # must be rendered from the database, every time
 
 
-def measure(sides: dict, ns: list[int], budget: float) -> dict:
+def check_rendered(db: str, n: int, mode: str, result: dict, what: str) -> None:
+    """Stop the whole run when a render meant to be uncached ran no SQL query: it was
+    served from a cache that clear_caches() did not empty, and its time is not a render."""
+    if mode in UNCACHED and result["queries"] == 0:
+        raise SystemExit(
+            f"bench/thread.py: FAILED: the {mode!r} render of the N={n} poll page on {db} "
+            f"({what}) ran 0 SQL queries, so it was served from a cache, not rendered. "
+            "Some cache layer survives clear_caches() in socialpoll_side(): empty it there "
+            "too. No figures printed, since they would measure the cache."
+        )
+
+
+def measure(sides: dict, ns: list[int], budget: float, db: str) -> dict:
     """Per N: queries of each render once, then timed renders alternating between the two
-    sides (and socialpoll's modes) until the time budget is spent, at least 3 rounds."""
+    sides (and socialpoll's modes) until the time budget is spent, at least 3 rounds. Every
+    uncached render, counted or timed, must have run SQL (check_rendered)."""
     out: dict = {}
     for n in ns:
         row = {"n": n}
         for mode in SP_MODES:
             row[mode] = sides["socialpoll"].ask("queries", n, mode)
+            check_rendered(db, n, mode, row[mode], "counted render")
         row["xtd"] = sides["xtd"].ask("queries", n, "page")
         times = {name: [] for name in (*SP_MODES, "xtd")}
         started = time.monotonic()
@@ -157,7 +210,10 @@ def measure(sides: dict, ns: list[int], budget: float) -> dict:
             if rounds % 2:
                 order.reverse()
             for side, mode, key in order:
-                times[key].append(sides[side].ask("time", n, mode)["ms"])
+                result = sides[side].ask("time", n, mode)
+                if side == "socialpoll":
+                    check_rendered(db, n, mode, result, f"timed render, round {rounds + 1}")
+                times[key].append(result["ms"])
             rounds += 1
         for key, values in times.items():
             row[key]["median_ms"] = statistics.median(values)
@@ -202,7 +258,7 @@ def main() -> None:
             "xtd": benchlib.Side([*xtd_cmd, "--db", db, *common], cwd=str(ROOT)),
         }
         try:
-            results[db] = measure(sides, ns, args.budget)
+            results[db] = measure(sides, ns, args.budget, db)
         finally:
             for side in sides.values():
                 side.close()
@@ -217,10 +273,11 @@ def main() -> None:
     print()
     print("Poll page with its comment thread, Django test client, median of interleaved renders")
     print(
-        "whole = entire thread on one page, thread cache cleared before each render; "
-        "page1 = first page as shipped,\ncache cleared; cached = first page as shipped, "
-        "as the next anonymous reader gets it. shown = comment articles on\nthe page, whole/xtd. "
-        "speedup = xtd ms / whole ms (and xtd ms / cached ms)."
+        "whole = entire thread on one page, rendered; page1 = first page as shipped, "
+        "rendered (both: Django's cache and\nthe worker's page copy emptied before each "
+        "render, and every render checked to run SQL); cached = first\npage as shipped, as "
+        "the next anonymous reader gets it. shown = comment articles on the page, "
+        "whole/xtd.\nspeedup = xtd ms / whole ms (and xtd ms / cached ms)."
     )
     print(header)
     print("-" * len(header))
