@@ -1,6 +1,6 @@
 """Safe Markdown: the small subset people write in intros and comments, sanitised by nh3.
 
-The parser is cmark-gfm (through cmarkgfm): CommonMark's reference implementation in C, with
+The parser is cmark-gfm (compiled by cmarkgfm): CommonMark's reference implementation in C, with
 GitHub's autolink extension. Its work grows linearly with the input whatever its shape
 (runs of brackets, emphasis, backticks, list markers), and it never recurses in Python, so
 neither a hostile comment nor a hostile intro can stall a worker or raise RecursionError.
@@ -10,12 +10,14 @@ character of text (MAX_MARKUP_PER_CHARACTER). bench/markdown.py measures it all;
 docs/decisions.md says why this replaced Python-Markdown.
 """
 
+import ctypes
 import html as html_module
 import re
+from ctypes import c_char_p, c_int, c_size_t, c_void_p
 from itertools import accumulate
 
 import nh3
-from cmarkgfm import cmark
+from cmarkgfm import _cmark, cmark
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "em", "strong", "a", "blockquote", "code", "pre"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -33,10 +35,32 @@ MAX_NESTING = 20
 MAX_MARKUP_PER_CHARACTER = 1
 _MARKUP_TO_SPARE = 64
 
+# cmarkgfm's own functions never free what the C library allocated: the document tree and
+# the HTML, some 60 kB for every kilobyte of text, for as long as the worker lives. Its
+# compiled library exports the whole cmark-gfm API, so we call it here and free both.
+_cmark_gfm = ctypes.CDLL(_cmark.__file__)
+for _name, _result, _arguments in [
+    ("cmark_gfm_core_extensions_ensure_registered", None, []),
+    ("cmark_find_syntax_extension", c_void_p, [c_char_p]),
+    ("cmark_parser_new", c_void_p, [c_int]),
+    ("cmark_parser_attach_syntax_extension", c_int, [c_void_p, c_void_p]),
+    ("cmark_parser_feed", None, [c_void_p, c_char_p, c_size_t]),
+    ("cmark_parser_finish", c_void_p, [c_void_p]),
+    ("cmark_parser_get_syntax_extensions", c_void_p, [c_void_p]),
+    ("cmark_render_html", c_void_p, [c_void_p, c_int, c_void_p]),
+    ("cmark_node_free", None, [c_void_p]),
+    ("cmark_parser_free", None, [c_void_p]),
+]:
+    getattr(_cmark_gfm, _name).restype = _result
+    getattr(_cmark_gfm, _name).argtypes = _arguments
+_cmark_gfm.cmark_gfm_core_extensions_ensure_registered()
+_free = ctypes.CDLL(None).free  # the C library's, which cmark-gfm's default allocator uses
+_free.argtypes, _free.restype = [c_void_p], None
+
 # A line break inside a paragraph is a <br> (people type poems and addresses); bare URLs,
 # www. addresses and email addresses become links. No other extension (no tables).
 _OPTIONS = cmark.Options.CMARK_OPT_HARDBREAKS
-_EXTENSIONS = ["autolink"]
+_AUTOLINK = _cmark_gfm.cmark_find_syntax_extension(b"autolink")
 
 # Raw HTML and character references are shown as the text the person typed (CommonMark has
 # no switch for that), escaped exactly once, code spans included: every "<", except one
@@ -62,6 +86,27 @@ _UNSAFE_LINK = re.compile(r'<a href=""[^>]*>(.*?)</a>', re.S)
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _PARAGRAPH_BREAK = re.compile(r"<br>\n(?:[ \t]*<br>\n)+")
+
+
+def _to_html(source: str) -> str:
+    """cmark-gfm's HTML for the Markdown source, with every allocation freed."""
+    encoded = source.encode("utf-8", "replace")
+    parser = _cmark_gfm.cmark_parser_new(_OPTIONS)
+    try:
+        _cmark_gfm.cmark_parser_attach_syntax_extension(parser, _AUTOLINK)
+        _cmark_gfm.cmark_parser_feed(parser, encoded, len(encoded))
+        document = _cmark_gfm.cmark_parser_finish(parser)
+        try:
+            extensions = _cmark_gfm.cmark_parser_get_syntax_extensions(parser)
+            html = _cmark_gfm.cmark_render_html(document, _OPTIONS, extensions)
+            try:
+                return ctypes.string_at(html).decode("utf-8", "replace")
+            finally:
+                _free(html)
+        finally:
+            _cmark_gfm.cmark_node_free(document)
+    finally:
+        _cmark_gfm.cmark_parser_free(parser)
 
 
 def _clean(html: str) -> str:
@@ -132,8 +177,7 @@ def _as_typed(text: str) -> str:
 def render_markdown(text: str) -> str:
     """Render Markdown to HTML that is safe to mark_safe: only ALLOWED_TAGS survive."""
     source = _RAW_LT.sub(_LT, text.translate(_TO_PARSER))
-    html = cmark.markdown_to_html_with_extensions(source, _OPTIONS, _EXTENSIONS)
-    html = html.translate(_TO_HTML)
+    html = _to_html(source).translate(_TO_HTML)
     markup = html.count("<") + html.count("&")
     if markup > MAX_MARKUP_PER_CHARACTER * len(text) + _MARKUP_TO_SPARE:
         return _clean(_as_typed(text))
