@@ -115,12 +115,6 @@ def nojs_page(new_context):
 
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Users are made per test; the production hasher's deliberate slowness buys nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def _committed_data(transactional_db):
     """Live-server tests commit their data (the server answers from its own thread and,
     on PostgreSQL, its own connection), so each test gets a transactional database that is

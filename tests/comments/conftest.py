@@ -4,11 +4,6 @@ from django.core import mail
 from tests.factories import make_poll
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def poll(db, trainer):
     trainer.email = "trainer@example.com"

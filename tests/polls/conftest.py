@@ -5,12 +5,6 @@ from polls.results import poll_results
 from tests.factories import make_poll
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Every poll here has an author account; the real hasher's cost buys nothing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def poll(db) -> Poll:
     return make_poll(choices=("Learning with others", "Social media in a course", "On the job"))
