@@ -22,6 +22,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed-run
 
+# Notification emails link to the address the site is served on (SITE_URL in the
+# environment, if set, wins: e.g. a tunnel or a name other people can reach).
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed-run
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

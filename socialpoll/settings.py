@@ -6,6 +6,7 @@ to production behaviour: a secret key must be given and every ``check --deploy``
 """
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -138,6 +139,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# runserver serves every browser connection in a thread of its own, with no limit, and each
+# thread would keep its database connection between requests: 100 browsers at once used up
+# PostgreSQL's 100 connections. Under runserver a connection lasts one request; gunicorn (a
+# fixed number of workers and threads) and the other commands keep DJANGO_CONN_MAX_AGE.
+if sys.argv[1:2] == ["runserver"]:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing with "database is locked" under concurrent votes.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

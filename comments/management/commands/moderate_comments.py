@@ -1,7 +1,22 @@
+import unicodedata
+
 from django.core.management.base import BaseCommand, CommandError
 
 from comments import moderation
 from comments.models import Comment
+
+# Characters a terminal may act on instead of showing: C0/C1 controls (ANSI escapes, bell,
+# carriage return, newlines that would forge a queue line), format characters (bidi
+# overrides and isolates, zero-width ones) and the Unicode line/paragraph separators.
+_UNPRINTABLE = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co"}
+
+
+def terminal_safe(text: str) -> str:
+    """The text with every character a terminal could act on written as a Python escape."""
+    return "".join(
+        ascii(char)[1:-1] if unicodedata.category(char) in _UNPRINTABLE else char
+        for char in str(text)
+    )
 
 
 class Command(BaseCommand):
@@ -23,12 +38,16 @@ class Command(BaseCommand):
         ]
         if not any(ids for ids, _action, _verb in actions):
             pending = Comment.objects.pending().select_related("poll").order_by("created_at")
+            # Names, texts and reasons come from strangers: print them escaped, one line each.
             for comment in pending:
-                reasons = "; ".join(comment.held_reasons) or "-"
-                self.stdout.write(
-                    f"{comment.pk}\t{comment.poll.slug}\t{comment.name}\t{reasons}\t"
-                    f"{comment.excerpt}"
-                )
+                fields = [
+                    comment.pk,
+                    comment.poll.slug,
+                    comment.name,
+                    "; ".join(comment.held_reasons) or "-",
+                    comment.excerpt,
+                ]
+                self.stdout.write("\t".join(terminal_safe(field) for field in fields))
             self.stdout.write(f"{pending.count()} pending.")
             return
         for ids, action, verb in actions:
