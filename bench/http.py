@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/http.py          # about 3 minutes; needs wrk, PostgreSQL, Redis
 
-Starts gunicorn (2 sync workers) with production settings (DJANGO_DEBUG=0, a generated
+Starts gunicorn (the production config, socialpoll/gunicorn.conf.py: gthread workers of 4
+threads; 2 workers here) with production settings (DJANGO_DEBUG=0, a generated
 secret key; only TLS redirects and secure cookies are off, since this is plain HTTP on
 127.0.0.1) on a fresh PostgreSQL database (default h_bench_http, dropped at the end) with
 Redis as the shared cache, as in production (default redis://127.0.0.1:6379/12, under a key
@@ -394,12 +395,18 @@ def seed_thread_votes(base: str, poll) -> int:
     return seed.cast_seed_votes(poll, post)
 
 
+GUNICORN_CONFIG = ROOT / "socialpoll" / "gunicorn.conf.py"
+
+
 def start_gunicorn(app: str, port: int, workers: int, env: dict, log: Path) -> subprocess.Popen:
-    """gunicorn as socialpoll runs in production, the same for both sites but the app."""
+    """gunicorn as socialpoll runs in production (the README's command, its config file:
+    gthread workers), the same for both sites but the app and the number of workers."""
     with log.open("w") as stderr:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
             [
                 str(Path(sys.executable).with_name("gunicorn")),
+                "--config",
+                str(GUNICORN_CONFIG),
                 app,
                 "--workers",
                 str(workers),

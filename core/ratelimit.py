@@ -33,10 +33,14 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window: int) -> RateLimit
     now = int(time.time())
     window_start = now - now % window
     cache_key = f"rl:{scope}:{key}:{window_start}"
-    cache.add(cache_key, 0, timeout=window + 5)
     try:
-        count = cache.incr(cache_key)
-    except ValueError:  # evicted between add and incr: start again
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
+        count = cache.incr(cache_key)  # one round trip once the window has its counter
+    except ValueError:  # the first hit of this window (or the counter was evicted)
+        if cache.add(cache_key, 1, timeout=window + 5):
+            count = 1
+        else:  # another request made it first
+            try:
+                count = cache.incr(cache_key)
+            except ValueError:
+                count = 1
     return RateLimitResult(allowed=count <= limit, retry_after=window_start + window - now)

@@ -15,12 +15,16 @@ production), not counters: a token lost from the cache (evicted, Redis restarted
 as a new one, never as an old value that stale copies were stored under. Nothing here is a
 database row, so voters never queue on one.
 
-Writers call ``content_changed``/``results_changed`` in the transaction of their write: the
-token is replaced at once and again when the transaction commits. Readers read the version
-*before* they read the rows they render, so a copy rendered from rows older than a write is
-stored under a token that write has already replaced (at the latest when it commits), and is
-never served. A cache that is down behaves as an empty one (core.cache): every read is a
-miss, nothing stale is served, pages are rendered from the database.
+Writers call ``content_changed``/``results_changed`` in the transaction of their write; the
+token is replaced when that transaction commits. Readers read the version *before* they
+read the rows they render, so a copy rendered from rows older than a write was stored under
+a token that the write's commit replaces, and is never served again; a copy rendered from
+rows newer than its token is only fresher than it needs to be. The token is also replaced
+at once, so the rest of the writing request sees its own change before the commit (a reader
+between the two replacements stores old rows under a token the commit then retires).
+
+A cache that is down behaves as an empty one (core.cache): every read is a miss, nothing
+stale is served, pages are rendered from the database.
 """
 
 import secrets

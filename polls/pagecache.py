@@ -9,17 +9,21 @@ no template render.
 
 A stored page is served only while
 
-* the poll's version (core/versions.py) is the one read *before* the page was rendered:
-  its content part always, its results part too if the page showed results (so a stream of
-  votes does not throw away a page that shows no counts);
+* the content part of the poll's version (core/versions.py) is the one read *before* the
+  page was rendered;
 * the poll is still in the state (scheduled, open, closed) it was rendered in, so opening
   and closing times apply on time;
 * and for at most POLLS_PAGE_CACHE_SECONDS (what no version sees: a deploy's new
   templates).
 
-Each worker also keeps the pages it served in its own memory, to skip reading a large
-value from Redis; such a copy is checked against the shared version on every request, so it
-is never served after a write anywhere.
+Votes change only the counts, so a page that shows them is stored with its results block
+(polls/_results.html) cut out, and the block for the current results version is put back
+in each time it is served: rendered once per vote, by the same template, from the counts
+cached under that version. So the page is served from the cache while votes pour in.
+
+Each worker also keeps the pages and results blocks it served in its own memory, to skip
+reading them from Redis; a copy is used only if the shared version read for this request
+says it is current, so it is never served after a write anywhere.
 """
 
 import re
@@ -35,10 +39,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 
 from core import perrequest, versions
 from core.versions import PollVersion
 from polls.models import Ballot, Poll
+from polls.results import poll_results
 from polls.voters import voter_for_request
 
 # Markers cannot occur in a rendered page: user text is escaped ("<" is "&lt;") and
@@ -46,7 +52,9 @@ from polls.voters import voter_for_request
 _CSRF_MARK = b"<!--socialpoll:csrf-->"
 _NONCE_MARK = b"<!--socialpoll:nonce-->"
 _FRESH_MARK = b"<!--socialpoll:fresh:%s-->"
-_MARKS = re.compile(rb"(<!--socialpoll:(?:csrf|nonce|fresh:[\w.-]+)-->)")
+_RESULTS_MARK = b"<!--socialpoll:results-->"
+_MARKS = re.compile(rb"(<!--socialpoll:(?:csrf|nonce|results|fresh:[\w.-]+)-->)")
+_RESULTS_BLOCK = re.compile(rb'<section id="poll-results".*?</section>', re.S)
 _CSRF_VALUE = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 _FRESH_INPUT = re.compile(rb'<input type="hidden"[^>]*?value="([^"]*)"[^>]*?data-fresh="([\w.-]+)"')
 _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_name
@@ -54,19 +62,21 @@ _MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage.cookie_n
 
 @dataclass(frozen=True)
 class StoredPage:
-    poll_id: int
-    content: str  # the version parts it was rendered under
-    results: str | None  # None: the page showed no counts
+    poll: Poll  # as rendered: what its results block needs (slug, choice limit)
+    content: str  # the content part of the version it was rendered under
     opens_at: datetime | None
     closes_at: datetime | None
     state: str
     parts: tuple[bytes, ...]  # the page split around its markers, markers included
     expires: float  # time.time() after which it is not served
 
+    @property
+    def poll_id(self) -> int:
+        return self.poll.pk
+
     def is_current(self, version: PollVersion) -> bool:
         return (
             version.content == self.content
-            and (self.results is None or version.results == self.results)
             and self.expires > time.time()
             and Poll.state_of(Poll.Status.PUBLISHED, self.opens_at, self.closes_at) == self.state
         )
@@ -91,25 +101,25 @@ def _has_voted(request: HttpRequest, poll_id: int) -> bool:
     return not voter.is_new and Ballot.objects.filter(poll_id=poll_id, voter_key=voter.key).exists()
 
 
-# --- this worker's copies ------------------------------------------------------------------
-_LOCAL_PAGES = 32
-_local: OrderedDict[str, StoredPage] = OrderedDict()
+# --- this worker's copies (pages by slug, results blocks by version) -----------------------
+_LOCAL_ENTRIES = 64
+_local: OrderedDict[str, object] = OrderedDict()
 _local_lock = threading.Lock()
 
 
-def _local_get(key: str) -> StoredPage | None:
+def _local_get(key: str):
     with _local_lock:
-        stored = _local.get(key)
-        if stored is not None:
+        value = _local.get(key)
+        if value is not None:
             _local.move_to_end(key)
-        return stored
+        return value
 
 
-def _local_set(key: str, stored: StoredPage) -> None:
+def _local_set(key: str, value) -> None:
     with _local_lock:
-        _local[key] = stored
+        _local[key] = value
         _local.move_to_end(key)
-        while len(_local) > _LOCAL_PAGES:
+        while len(_local) > _LOCAL_ENTRIES:
             _local.popitem(last=False)
 
 
@@ -132,10 +142,28 @@ def _lookup(key: str, version_of: Callable[[int], PollVersion]) -> tuple[StoredP
 
 
 # --- serving and storing ---------------------------------------------------------------------
-def _serve(stored: StoredPage, request: HttpRequest) -> HttpResponse:
+def _results_block(stored: StoredPage, version: PollVersion) -> bytes:
+    """The page's results block for the current counts: rendered once per results version."""
+    key = f"polls:results-block:{stored.poll_id}:{version.both}:{stored.state}"
+    block = _local_get(key)
+    if block is None:
+        context = {
+            "poll": stored.poll,
+            "results": poll_results(stored.poll, version),
+            "live_results": stored.state == "open",
+            "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
+        }
+        block = render_to_string("polls/_results.html", context).strip().encode()
+        _local_set(key, block)
+    return block
+
+
+def _serve(stored: StoredPage, version: PollVersion, request: HttpRequest) -> HttpResponse:
     values: dict[bytes, bytes] = {}
     for part in stored.parts:
-        if part == _CSRF_MARK:
+        if part == _RESULTS_MARK:
+            values[part] = _results_block(stored, version)
+        elif part == _CSRF_MARK:
             values[part] = get_token(request).encode()
         elif part == _NONCE_MARK:
             values[part] = str(request.csp_nonce).encode()
@@ -166,10 +194,11 @@ def _store(key: str, poll_id: int, version: PollVersion, request: HttpRequest, r
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
         page = page.replace(nonce.encode(), _NONCE_MARK)
+    if context.get("show_results"):
+        page = _RESULTS_BLOCK.sub(_RESULTS_MARK, page, count=1)
     stored = StoredPage(
-        poll_id=poll_id,
+        poll=poll,
         content=version.content,
-        results=version.results if context.get("show_results") else None,
         opens_at=poll.opens_at,
         closes_at=poll.closes_at,
         state=poll.state,
@@ -201,7 +230,7 @@ def cached_for_first_time_readers(view):
 
         stored, current = _lookup(key, version_of)
         if current and not _has_voted(request, stored.poll_id):
-            return _serve(stored, request)
+            return _serve(stored, version_of(stored.poll_id), request)
         poll_id = _poll_id(slug)
         if poll_id is None:
             return view(request, slug, *args, **kwargs)

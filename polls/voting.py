@@ -75,36 +75,55 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> CastOutcom
     Raises ValidationError (with a code) for every rule break; nothing is written then.
     """
     ids = parse_choice_ids(choice_ids)
-    ballot_check_open(poll=poll, voter=voter)  # cheap refusals before any lock
+    ballot_check_open(poll=poll, voter=voter)
     _check_choice_count(poll, ids)
-    with transaction.atomic():
-        poll_lock(poll.pk, shared=True)
-        poll = Poll.objects.get(pk=poll.pk)  # as it is now that no close or edit is under way
-        ballot_check_open(poll=poll, voter=voter)
-        _check_choice_count(poll, ids)
-        if Choice.objects.filter(poll=poll, pk__in=ids).count() != len(ids):
-            raise ValidationError("That is not one of this poll's choices.", code="invalid_choice")
-        try:
-            with transaction.atomic():
-                ballot = Ballot.objects.create(poll=poll, voter_key=voter.key, user=voter.user)
-        except IntegrityError:  # this voter has a ballot here already
-            return _ballot_change(poll=poll, voter=voter, ids=ids)
-        through = Ballot.choices.through
-        through.objects.bulk_create(through(ballot=ballot, choice_id=pk) for pk in ids)
-        versions.results_changed(poll_id=poll.pk)
+    try:
+        with transaction.atomic():
+            poll_lock(poll.pk, shared=True)
+            poll = _as_it_is_now(poll, voter, ids)
+            ballot = Ballot.objects.create(poll=poll, voter_key=voter.key, user=voter.user)
+            through = Ballot.choices.through
+            through.objects.bulk_create(through(ballot=ballot, choice_id=pk) for pk in ids)
+            versions.results_changed(poll_id=poll.pk)
+    except IntegrityError:  # this voter has a ballot here already (ballot_one_per_voter)
+        return _ballot_change(poll=poll, voter=voter, ids=ids)
     return CastOutcome(ballot=ballot, created=True, changed=False)
 
 
+def _as_it_is_now(poll: Poll, voter: Voter, ids: list[int]) -> Poll:
+    """The poll, checked again now that no close or edit can be under way (its lock is
+    held): one query when nothing changed since it was read, which is nearly always."""
+    unchanged = Choice.objects.filter(
+        poll_id=poll.pk, poll__updated_at=poll.updated_at, pk__in=ids
+    ).count()
+    if unchanged == len(ids):
+        return poll
+    poll = Poll.objects.get(pk=poll.pk)  # closed, edited, or a choice gone: say which
+    ballot_check_open(poll=poll, voter=voter)
+    _check_choice_count(poll, ids)
+    if Choice.objects.filter(poll=poll, pk__in=ids).count() != len(ids):
+        raise ValidationError("That is not one of this poll's choices.", code="invalid_choice")
+    return poll
+
+
 def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> CastOutcome:
-    ballot = Ballot.objects.select_for_update().get(poll=poll, voter_key=voter.key)
+    """The voter's existing ballot, changed to these choices where the poll allows it."""
     if not poll.allow_vote_change:
         raise ValidationError("You have already voted in this poll.", code="already_voted")
-    old_ids = set(ballot.choices.values_list("pk", flat=True))
-    if old_ids == set(ids):
-        return CastOutcome(ballot=ballot, created=False, changed=False)
-    ballot.choices.set(ids)
-    ballot.save(update_fields=["updated_at"])
-    versions.results_changed(poll_id=poll.pk)
+    with transaction.atomic():
+        poll_lock(poll.pk, shared=True)
+        poll = _as_it_is_now(poll, voter, ids)
+        ballot = Ballot.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
+        if ballot is None:  # not a second ballot after all: a choice vanished at commit
+            raise ValidationError("That is not one of this poll's choices.", code="invalid_choice")
+        if not poll.allow_vote_change:
+            raise ValidationError("You have already voted in this poll.", code="already_voted")
+        old_ids = set(ballot.choices.values_list("pk", flat=True))
+        if old_ids == set(ids):
+            return CastOutcome(ballot=ballot, created=False, changed=False)
+        ballot.choices.set(ids)
+        ballot.save(update_fields=["updated_at"])
+        versions.results_changed(poll_id=poll.pk)
     return CastOutcome(ballot=ballot, created=False, changed=True)
 
 

@@ -424,3 +424,20 @@ def test_anonymous_poll_page_spends_at_most_five_queries_on_the_poll(returning_b
     reader = voter_client() if returning_browser else Client()
     polls_queries = _polls_part(_page_queries(reader, poll))
     assert len(polls_queries) == (5 if returning_browser else 4), polls_queries
+
+
+def test_home_is_served_from_cached_cards_and_follows_votes_and_closes(
+    client, django_assert_num_queries
+):
+    polls = [make_poll(question=f"Define thing {n}?") for n in range(3)]
+    client.get("/")
+    with django_assert_num_queries(2):  # how many polls, and which: the cards are cached
+        html = client.get("/").content.decode()
+    assert html.count("0 votes") == 3
+    voter_client().post(vote_url(polls[1]), {"choice": choice_ids(polls[1])[0]})
+    from polls import editing
+
+    editing.poll_close(poll=polls[2])
+    html = client.get("/").content.decode()
+    assert html.count("0 votes") == 2 and "1 vote" in html
+    assert html.count("Closed</span>") == 1
