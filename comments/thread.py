@@ -44,6 +44,15 @@ class ThreadNode:
     opens_replies: bool = False  # the next node is this one's first reply
     closers: range = range(0)  # ancestors' articles that end after this node
 
+    def __getitem__(self, name: str):
+        # Django's templates look a name up as a key first and as an attribute only after
+        # that fails; answering the first try spares an exception per lookup, which is
+        # most of the time a thousand-comment thread takes to render.
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
 
 @dataclass
 class ThreadPage:
