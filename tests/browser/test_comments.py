@@ -117,7 +117,7 @@ def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
         email="ana@example.com",
         body="Learning through a community.",
         status=Comment.Status.PENDING,
-        reasons=["First comment from this email address"],
+        reasons=["First comment from this browser"],
     )
     moderator = make_user("moderator", is_staff=True)
     moderator.user_permissions.add(*Permission.objects.filter(content_type__app_label="comments"))
