@@ -235,11 +235,15 @@ def comment_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no cookie
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from a reply email: no more reply emails to this address."""
+    """From a reply email: GET asks (mail scanners open links), POST stops the emails.
+
+    A mail client's one-click unsubscribe (RFC 8058) is a POST to the same address."""
     comment = notifications.unsubscribe_comment(token)
     if comment is None:
         raise Http404("This unsubscribe link is not valid.")
+    if request.method != "POST":
+        return render(request, "comments/unsubscribe_confirm.html", {"poll": comment.poll})
     moderation.comment_unsubscribe(comment=comment)
     return render(request, "comments/unsubscribed.html", {"poll": comment.poll})

@@ -103,7 +103,8 @@ def test_one_click_unsubscribe_link_stops_reply_emails(client, post, poll, outbo
     approved_commenter(poll, client)
     post(reply_to=parent.pk, body="First reply")
     link = re.search(r"/comments/unsubscribe/\S+/", outbox[-1].body).group(0)
-    response = client.get(link)
+    assert "Stop reply emails?" in client.get(link).content.decode()  # asks first
+    response = client.post(link)
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
     outbox.clear()
