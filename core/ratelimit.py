@@ -9,8 +9,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.cache import cache
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import secrets
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core import signin
+from core.cache import cache
 
 logger = logging.getLogger("socialpoll.health")
 
