@@ -215,3 +215,27 @@ def test_rate_limits_let_requests_through_while_the_cache_is_broken(
         assert wrong.status_code == 200
     right = Client().post("/accounts/login/", {"username": reader.username, "password": PASSWORD})
     assert right.status_code == 302
+
+
+def test_code_and_templates_reach_the_cache_only_through_the_guard():
+    """core.cache.cache and {% load safe_cache %}: Django's own `cache` object and
+    `{% cache %}` tag would let a failure through as a 500."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    modules = [
+        path
+        for app in ("core", "polls", "comments", "socialpoll")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and path.name != "cache.py"
+    ]
+    direct = re.compile(r"from django\.core\.cache import .*\bcache\b|django\.core\.cache\.cache")
+    offenders = [str(p.relative_to(root)) for p in modules if direct.search(p.read_text())]
+    loads = re.compile(r"{%\s*load\b[^%]*\bcache\b[^%]*%}")
+    offenders += [
+        str(p.relative_to(root))
+        for p in (root / "templates").rglob("*.html")
+        if loads.search(p.read_text())
+    ]
+    assert offenders == []
