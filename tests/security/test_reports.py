@@ -217,3 +217,18 @@ def test_a_reason_with_markup_is_shown_as_text(poll, comment, trainer):
     html = browser.get(poll.get_absolute_url()).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script>alert(1)" not in html
+
+
+def test_the_moderation_command_lists_the_reasons_readers_gave(poll, comment):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    hold_by_reports(comment)
+    report_with_escape = CommentReport.objects.filter(comment=comment, reason="Off topic")
+    report_with_escape.update(reason="Off topic\x1b[2J")
+    out = StringIO()
+    call_command("moderate_comments", stdout=out)
+    line = next(line for line in out.getvalue().splitlines() if line.startswith(str(comment.pk)))
+    assert "Reported by 3 readers" in line
+    assert r"reader: Off topic\x1b[2J" in line and "reader: Personal attack" in line
