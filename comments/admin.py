@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.utils.text import Truncator
 
 from comments import moderation
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, CommentReport, ModerationEvent
 from core.forms import LOADED_VALUES, EditedFieldsForm
 
 
@@ -51,6 +51,47 @@ class ModerationEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class CommentReportInline(admin.TabularInline):
+    """What readers said when they reported the comment: read-only, newest first."""
+
+    model = CommentReport
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "reason", "counted", "network", "reviewed_at"]
+    readonly_fields = fields
+    verbose_name_plural = "readers' reports"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    """Every report with the reason its reader typed; the comment is one click away."""
+
+    list_display = ["created_at", "reason_text", "comment_excerpt", "counted", "reviewed_at"]
+    list_filter = ["counted", ("reviewed_at", admin.EmptyFieldListFilter), "created_at"]
+    search_fields = ["reason", "comment__body", "comment__name", "comment__poll__question"]
+    list_select_related = ["comment"]
+    ordering = ["-created_at", "-pk"]
+    fields = ["comment", "reason", "created_at", "counted", "network", "reviewed_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # readers' words, kept as they wrote them; act on the comment instead
+
+    @admin.display(description="reason given")
+    def reason_text(self, obj: CommentReport) -> str:
+        return obj.reason or "—"
+
+    @admin.display(description="comment")
+    def comment_excerpt(self, obj: CommentReport) -> str:
+        return Truncator(obj.comment.body).chars(60)  # the report's page links to it
 
 
 @admin.register(Comment)
@@ -97,7 +138,7 @@ class CommentAdmin(admin.ModelAdmin):
         "user_agent",
         "created_at",
     ]
-    inlines = [ModerationEventInline]
+    inlines = [CommentReportInline, ModerationEventInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):

@@ -18,8 +18,11 @@ DEFAULTS: dict[str, Any] = {
     "COMMENTS_MAX_LINKS": 2,  # more links than this: held
     "COMMENTS_MODERATION_WORDS": ["crypto", "forex", "backlink", "seo services"],
     "COMMENTS_DISALLOWED_WORDS": ["viagra", "cialis", "casino bonus", "payday loan"],
-    # Reader reports that send an approved comment back to the queue.
+    # Reader reports that send an approved comment back to the queue: from this many
+    # established readers (an account, or a voter cookie at least COMMENTS_REPORTER_MIN_AGE
+    # seconds old) at as many addresses, since a moderator last approved it.
     "COMMENTS_REPORTS_TO_HOLD": 3,
+    "COMMENTS_REPORTER_MIN_AGE": 60 * 10,
     # Bots: a form posted sooner than this after it was first shown is refused, and one
     # older than COMMENTS_FORM_MAX_AGE too.
     "COMMENTS_MIN_SUBMIT_SECONDS": 3,

@@ -8,10 +8,12 @@ place (a signed cookie lists them; such a reader gets the thread rendered for th
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from comments import moderation
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.thread import thread_page
@@ -88,9 +90,17 @@ def discussion_context(
     page = page or _page_number(request)
     own = own_pending_ids(request, poll) | set(also_own)
     user = request.user
-    can_moderate = (
-        user.is_authenticated and user.is_staff and user.has_perm("comments.change_comment")
-    )
+    can_moderate = moderation.can_moderate(user)
+    can_restore = can_moderate or poll.is_managed_by(user)
+    # One query for those who may act on what waits: how much, and whether any of it was
+    # published before (held after reports) and could be restored from the page.
+    waiting = {"pending": 0, "held": 0}
+    if can_restore:
+        waiting = (
+            Comment.objects.for_poll(poll)
+            .pending()
+            .aggregate(pending=Count("pk"), held=Count("pk", filter=Q(approved_at__isnull=False)))
+        )
     return {
         "poll": poll,
         "version": version,
@@ -100,7 +110,8 @@ def discussion_context(
         "just_posted": just_posted,
         "form": CommentForm(poll=poll, voter=voter_for_request(request), user=user),
         "can_moderate": can_moderate,
-        "pending": Comment.objects.for_poll(poll).pending().count() if can_moderate else 0,
+        "pending": waiting["pending"] if can_moderate else 0,
+        "held_by_reports": moderation.held_by_reports(poll=poll) if waiting["held"] else [],
         "thread_timeout": settings.COMMENTS_CACHE_TIMEOUT,
         "per_page": settings.COMMENTS_PER_PAGE,
         "max_depth": settings.COMMENTS_MAX_DEPTH,

@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 
 from comments.models import Comment
+from core.text import single_line
 from polls.models import Poll
 from polls.voters import Voter
 
@@ -37,7 +38,7 @@ def form_token(*, voter_key: str, served_at: float | None = None) -> str:
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=80)
+    name = forms.CharField(label="Name", max_length=80, validators=[single_line])
     email = forms.EmailField(
         label="Email", max_length=254, help_text="Never shown. Used only for reply emails."
     )

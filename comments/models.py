@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from core.text import single_line
 from polls.markup import render_markdown
 from polls.models import Poll
 
@@ -98,7 +99,7 @@ class Comment(models.Model):
     # The one-time number of the form it was posted with: a form is accepted once, so a
     # retried post finds the comment it already made instead of making a second one.
     form_nonce = models.CharField(max_length=32, null=True, blank=True, editable=False, unique=True)
-    name = models.CharField(max_length=80)
+    name = models.CharField(max_length=80, validators=[single_line])
     email = models.EmailField(blank=True, help_text="Never shown to readers.")
     website = models.URLField(blank=True, max_length=200)
     body = models.TextField("comment")
@@ -131,6 +132,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["status", "-created_at"], name="comment_status_created_idx"),
             models.Index(fields=["poll", "status", "-created_at"], name="comment_poll_feed_idx"),
+            # "Has this browser had a comment approved?" (the returning-commenter rule).
+            models.Index(fields=["author_key", "status"], name="comment_author_status_idx"),
         ]
 
     def __str__(self) -> str:
@@ -183,15 +186,46 @@ class Comment(models.Model):
         return self.user_id is not None and self.user_id == self.poll.author_id
 
 
+class CommentReportQuerySet(models.QuerySet):
+    def unreviewed(self) -> "CommentReportQuerySet":
+        """Reports no moderator has answered yet by approving the comment."""
+        return self.filter(reviewed_at__isnull=True)
+
+    def weight(self) -> int:
+        """How many readers these reports stand for: established readers only, one per
+        address (comments/moderation.py says why)."""
+        return self.filter(counted=True).values("network").distinct().count()
+
+
 class CommentReport(models.Model):
     """A reader flagging a comment; each reader counts once per comment."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reporter_key = models.CharField(max_length=64)
-    reason = models.CharField(max_length=500, blank=True)
+    reason = models.CharField("reason given", max_length=500, blank=True)
+    network = models.CharField(
+        "address",
+        max_length=64,
+        blank=True,
+        help_text="The reporter's IP address (for IPv6 its /64 network): one address counts once.",
+    )
+    counted = models.BooleanField(
+        default=False,
+        help_text="From an established reader (an account, or a browser known for a while), "
+        "so it counts towards holding the comment.",
+    )
+    reviewed_at = models.DateTimeField(
+        "answered",
+        null=True,
+        blank=True,
+        help_text="A moderator approved the comment after this report: it no longer counts.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = CommentReportQuerySet.as_manager()
+
     class Meta:
+        ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["comment", "reporter_key"], name="comment_report_once_per_reader"

@@ -4,16 +4,20 @@ The admin, the moderation command and the site all come through here; every writ
 the poll's version (core/versions.py), so no cached page shows what moderation changed.
 """
 
+import ipaddress
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from comments import tasks
 from comments.models import Comment, CommentReport, ModerationEvent
 from core import versions
+from polls.voters import Voter
 
 
 def _actor(actor):
@@ -24,6 +28,10 @@ def _status_set(*, comment: Comment, status: str, actor=None, note: str = "") ->
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
         previous = locked.status
+        if status == Comment.Status.APPROVED:
+            # Whoever approves it has seen these reports: they never count towards a hold
+            # again (approving an approved comment answers them too).
+            locked.reports.unreviewed().update(reviewed_at=timezone.now())
         if previous == status:
             return locked
         first_approval = status == Comment.Status.APPROVED and locked.approved_at is None
@@ -121,24 +129,111 @@ def comment_delete_many(*, comments, actor=None) -> tuple[int, int]:
     return deleted, kept
 
 
-def comment_report(*, comment: Comment, reporter_key: str, reason: str = "") -> CommentReport:
-    """Record one reader's report; enough reports send an approved comment back to pending."""
+@dataclass(frozen=True)
+class Reporter:
+    """Who reports: their voter key, their address, and whether they count towards a hold."""
+
+    key: str
+    network: str = ""
+    established: bool = False
+
+
+def reporter_for(*, voter: Voter, ip_address: str) -> Reporter:
+    """The reporter behind a request: established with an account, or with a voter cookie
+    issued COMMENTS_REPORTER_MIN_AGE seconds before the report (a script's fresh cookie
+    jars are not); their address stands for one reader, an IPv6 /64 network too."""
+    if voter.user is not None:
+        established = True
+    else:
+        issued_at = voter.issued_at
+        established = (
+            not voter.is_new
+            and issued_at is not None
+            and time.time() - issued_at >= settings.COMMENTS_REPORTER_MIN_AGE
+        )
+    return Reporter(key=voter.key[:64], network=_network(ip_address), established=established)
+
+
+def _network(ip_address: str) -> str:
+    try:
+        address = ipaddress.ip_address((ip_address or "").strip())
+    except ValueError:
+        return (ip_address or "")[:64]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def _immune_to_reports(comment: Comment) -> bool:
+    """Staff and the poll's author speak for the site: readers' reports reach a moderator
+    but never take their words down."""
+    user = comment.user
+    return user is not None and (user.is_staff or user.pk == comment.poll.author_id)
+
+
+def comment_report(*, comment: Comment, reporter: Reporter, reason: str = "") -> CommentReport:
+    """Record one reader's report; reports from COMMENTS_REPORTS_TO_HOLD established readers
+    at as many addresses, made since a moderator last approved it, hold the comment."""
     if comment.status != Comment.Status.APPROVED:
         raise ValidationError("This comment is not published.", code="not_visible")
     with transaction.atomic():
         report, _created = CommentReport.objects.get_or_create(
-            comment=comment, reporter_key=reporter_key[:64], defaults={"reason": reason[:500]}
+            comment=comment,
+            reporter_key=reporter.key,
+            defaults={
+                "reason": reason[:500],
+                "network": reporter.network,
+                "counted": reporter.established,
+            },
         )
-        count = CommentReport.objects.filter(comment=comment).count()
-        if count >= settings.COMMENTS_REPORTS_TO_HOLD:
-            held = _status_set(
-                comment=comment,
-                status=Comment.Status.PENDING,
-                note=f"Reported by {count} readers",
-            )
-            reasons = [*held.held_reasons, f"Reported by {count} readers"]
-            Comment.objects.filter(pk=held.pk).update(held_reasons=reasons)
+        weight = CommentReport.objects.filter(comment=comment).unreviewed().weight()
+        if weight >= settings.COMMENTS_REPORTS_TO_HOLD and not _immune_to_reports(comment):
+            note = f"Reported by {weight} readers"
+            held = _status_set(comment=comment, status=Comment.Status.PENDING, note=note)
+            Comment.objects.filter(pk=held.pk).update(held_reasons=[*held.held_reasons, note])
     return report
+
+
+def _held_by_reports(comment: Comment) -> bool:
+    """Published once, and held since by readers' reports (not by a moderator)."""
+    if comment.status != Comment.Status.PENDING or comment.approved_at is None:
+        return False
+    changes = [e for e in comment.moderation_log.all() if e.from_status != e.to_status]
+    return (
+        bool(changes) and changes[-1].actor_id is None and changes[-1].note.startswith("Reported")
+    )
+
+
+def comment_restore(*, comment: Comment, actor) -> Comment:
+    """Publish again, at once, a comment that readers' reports held: the poll's trainer or a
+    moderator may (the reports it has seen no longer count, as with any approval)."""
+    if not (comment.poll.is_managed_by(actor) or can_moderate(actor)):
+        raise PermissionDenied("Only the poll's trainer and moderators can restore a comment.")
+    if not _held_by_reports(comment):
+        raise ValidationError("This comment is not held after readers' reports.", code="not_held")
+    return comment_approve(comment=comment, actor=actor)
+
+
+def can_moderate(user) -> bool:
+    """Staff who may change comments (the admin's moderation queue)."""
+    return bool(
+        user.is_authenticated and user.is_staff and user.has_perm("comments.change_comment")
+    )
+
+
+def held_by_reports(*, poll) -> list[Comment]:
+    """The poll's comments that readers' reports took down, with the reasons they gave,
+    for the people who may restore them."""
+    candidates = (
+        Comment.objects.for_poll(poll)
+        .pending()
+        .filter(approved_at__isnull=False)
+        .order_by("path")
+        .prefetch_related("reports", "moderation_log")
+    )
+    return [comment for comment in candidates[:100] if _held_by_reports(comment)]
 
 
 def comment_unsubscribe(*, comment: Comment) -> int:

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comments.models import Comment
+from core.text import one_line
 
 _UNSUBSCRIBE_SALT = "comments.unsubscribe"
 
@@ -35,7 +36,7 @@ def _send(*, to: str, subject: str, template: str, context: dict, headers=None) 
     text = render_to_string(f"comments/email/{template}.txt", context)
     html = render_to_string(f"comments/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=subject.replace("\n", " ")[:200], body=text, to=[to], headers=headers or {}
+        subject=one_line(subject)[:200], body=text, to=[to], headers=headers or {}
     )
     message.attach_alternative(html, "text/html")
     message.send()

@@ -8,20 +8,23 @@ import ipaddress
 import random
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial, wraps
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from comments import tasks
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
+from core.text import single_line
 from polls.models import Poll
 
 _LINK = re.compile(r"<a\s", re.I)
@@ -45,9 +48,23 @@ def _word_hits(words: list[str], text: str) -> list[str]:
 
 
 def comment_policy_check(
-    *, poll: Poll, user, name: str, email: str, website: str, body_html: str, body: str
+    *,
+    poll: Poll,
+    user,
+    name: str,
+    email: str,
+    website: str,
+    body_html: str,
+    body: str,
+    author_key: str = "",
 ) -> PolicyVerdict:
-    """What the moderation policy says about a new comment: approved, pending or spam."""
+    """What the moderation policy says about a new comment: approved, pending or spam.
+
+    Trust rests on what an impostor does not have: an account, or the browser (its signed,
+    HttpOnly voter cookie, ``author_key``) that posted a comment a moderator approved. What
+    people type (an email address, a name) never earns it, so the answer says nothing about
+    whether an address has commented before.
+    """
     text = "\n".join([name, email, website, body])
     disallowed = _word_hits(settings.COMMENTS_DISALLOWED_WORDS, text)
     if disallowed:
@@ -58,12 +75,11 @@ def comment_policy_check(
     if trusted:
         return PolicyVerdict(Comment.Status.APPROVED)
     reasons = []
-    if (
-        user is None
-        and settings.COMMENTS_HOLD_FIRST_TIME_ANONYMOUS
-        and not Comment.objects.by_email(email).visible().exists()
-    ):
-        reasons.append("First comment from this email address")
+    hold_first = user is None and settings.COMMENTS_HOLD_FIRST_TIME_ANONYMOUS
+    if hold_first and not returning_commenter(author_key):
+        reasons.append("First comment from this browser")
+    if user is None and name_taken_by_site_people(poll=poll, name=name):
+        reasons.append("The name of the poll's author or a moderator")
     links = len(_LINK.findall(body_html))
     if links > settings.COMMENTS_MAX_LINKS:
         reasons.append(f"{links} links (more than {settings.COMMENTS_MAX_LINKS})")
@@ -73,6 +89,33 @@ def comment_policy_check(
     if reasons:
         return PolicyVerdict(Comment.Status.PENDING, reasons)
     return PolicyVerdict(Comment.Status.APPROVED)
+
+
+def returning_commenter(author_key: str) -> bool:
+    """Has this browser (its voter key) had a comment approved before?"""
+    return bool(author_key) and Comment.objects.filter(author_key=author_key).visible().exists()
+
+
+def _folded(text: str) -> str:
+    """A name as compared: compatibility forms, case, spaces and punctuation set aside
+    ("Morgan  REYES.", full-width letters and "morgan-reyes" are one name)."""
+    return "".join(
+        char for char in unicodedata.normalize("NFKC", text).casefold() if char.isalnum()
+    )
+
+
+def name_taken_by_site_people(*, poll: Poll, name: str) -> bool:
+    """Does an anonymous name claim to be the poll's author or a staff member? Their
+    username or full name, or a name that contains their full name ("Morgan Reyes (author)")."""
+    folded = _folded(name)
+    if not folded:
+        return False
+    people = get_user_model().objects.filter(Q(pk=poll.author_id) | Q(is_staff=True))
+    for username, first, last in people.values_list("username", "first_name", "last_name"):
+        full = _folded(f"{first}{last}")
+        if folded == _folded(username) or (full and (folded == full or full in folded)):
+            return True
+    return False
 
 
 def _valid_ip(value: str | None) -> str | None:
@@ -203,6 +246,7 @@ def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
     name, body = (name or "").strip(), (body or "").strip()
     if not name:
         raise ValidationError("Please give your name.", code="name_required")
+    single_line(name)
     if not body:
         raise ValidationError("Please write a comment.", code="body_required")
     if len(body) > settings.COMMENTS_MAX_LENGTH:
@@ -245,6 +289,7 @@ def comment_post(
         website=comment.website,
         body=comment.body,
         body_html=comment.render_body(),  # once: the insert keeps it
+        author_key=comment.author_key,
     )
     comment.status = verdict.status
     try:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.comment_reply_form, name="reply_form"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    path("comments/<int:pk>/restore/", views.comment_restore, name="restore"),
     path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe, name="unsubscribe"),
 ]

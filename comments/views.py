@@ -2,6 +2,7 @@ import contextlib
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -208,22 +209,41 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(request, "429.html", {"retry_after": limit.retry_after}, status=429)
         response["Retry-After"] = str(limit.retry_after)
         return response
+    reporter = moderation.reporter_for(
+        voter=voter_for_request(request), ip_address=client_ip(request)
+    )
     with contextlib.suppress(ValidationError):  # just hidden: nothing left to report
         moderation.comment_report(
-            comment=comment,
-            reporter_key=voter_for_request(request).key,
-            reason=request.POST.get("reason", ""),
+            comment=comment, reporter=reporter, reason=request.POST.get("reason", "")
         )
     messages.success(request, "Thank you. A moderator will take a look at this comment.")
     return redirect(f"{comment.poll.get_absolute_url()}#discussion")
 
 
+@require_POST
+@login_required
+def comment_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """The poll's trainer (or a moderator) puts back a comment that readers' reports held."""
+    comment = get_object_or_404(Comment.objects.select_related("poll", "user"), pk=pk)
+    try:
+        moderation.comment_restore(comment=comment, actor=request.user)
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
+        return redirect(f"{comment.poll.get_absolute_url()}#discussion")
+    messages.success(request, "The comment is published again.")
+    return redirect(comment.get_absolute_url())
+
+
 @csrf_exempt  # the signed token is the authority; mail clients' one-click POST has no cookie
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from a reply email: no more reply emails to this address."""
+    """From a reply email: GET asks (mail scanners open links), POST stops the emails.
+
+    A mail client's one-click unsubscribe (RFC 8058) is a POST to the same address."""
     comment = notifications.unsubscribe_comment(token)
     if comment is None:
         raise Http404("This unsubscribe link is not valid.")
+    if request.method != "POST":
+        return render(request, "comments/unsubscribe_confirm.html", {"poll": comment.poll})
     moderation.comment_unsubscribe(comment=comment)
     return render(request, "comments/unsubscribed.html", {"poll": comment.poll})

@@ -1,4 +1,4 @@
-"""A Redis cache that costs speed, never correctness, when Redis is down.
+"""A cache that costs speed, never correctness, when it fails.
 
 Everything socialpoll keeps in the cache can be rebuilt from the database: cached pages and
 fragments, version tokens, rate-limit counters. So when Redis cannot be reached, this
@@ -10,6 +10,12 @@ docs/decisions.md says why). The error is logged, at most once every few seconds
 After a failure the backend does not try Redis again for ``RETRY_SECONDS``, so a Redis
 that hangs costs each request at most one socket timeout in that time, not one per call.
 That pause is process-local on purpose: it only decides how soon to try again.
+
+Our code reaches the cache through ``cache`` below (and templates through the
+``{% cache %}`` tag of ``core/templatetags/safe_cache.py``), which gives the same promise
+for any backend and any failure, not only Redis's connection errors: whatever a backend
+raises (a bug, a value it cannot pickle, a failure nobody foresaw) is logged and treated as
+a miss. A write that has committed is never turned into a 500 by the cache after it.
 """
 
 import logging
@@ -17,6 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.core.cache import cache as _default_cache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
@@ -126,3 +133,58 @@ def _false() -> bool:
 
 def _none() -> None:
     return None
+
+
+_last_logged = 0.0
+
+
+def _log_failure(operation: str, error: Exception) -> None:
+    global _last_logged  # at most one line every RETRY_SECONDS per process, not one per call
+    if time.monotonic() - _last_logged >= RETRY_SECONDS:
+        _last_logged = time.monotonic()
+        logger.error("Cache %s failed, serving without it: %r", operation, error)
+
+
+class SafeCache:
+    """Django's default cache, where any failure is a miss (the cache is a speed-up only)."""
+
+    def _call(self, operation: str, fallback: Callable[[], T], *args, **kwargs) -> T:
+        try:
+            return getattr(_default_cache, operation)(*args, **kwargs)
+        except Exception as error:  # any failure of a cache is a miss, whatever raised it
+            _log_failure(operation, error)
+            return fallback()
+
+    def get(self, key, default=None, version=None) -> Any:
+        return self._call("get", lambda: default, key, default, version=version)
+
+    def get_many(self, keys, version=None) -> dict:
+        return self._call("get_many", dict, keys, version=version)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+        return self._call("add", _true, key, value, timeout, version=version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> None:
+        self._call("set", _none, key, value, timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None) -> list:
+        return self._call("set_many", lambda: list(data), data, timeout, version=version)
+
+    def incr(self, key, delta=1, version=None) -> int:
+        """ValueError when the key is missing, as Django's; a failure is a missing key."""
+        try:
+            return _default_cache.incr(key, delta, version=version)
+        except ValueError:
+            raise
+        except Exception as error:  # as in _call
+            _log_failure("incr", error)
+            raise ValueError(f"Key '{key}' not found (the cache failed).") from None
+
+    def delete(self, key, version=None) -> bool:
+        return self._call("delete", _false, key, version=version)
+
+    def clear(self) -> None:
+        self._call("clear", _none)
+
+
+cache = SafeCache()

@@ -9,8 +9,9 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from core.cache import cache
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,24 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
-def ratelimit_hit(*, scope: str, key: str, limit: int, window: int) -> RateLimitResult:
-    """Count one hit for key in scope; allowed while the window holds at most `limit` hits."""
+def _window(scope: str, key: str, window: int) -> tuple[str, int]:
+    """The counter's cache key for this window, and the seconds until the window ends."""
     now = int(time.time())
     window_start = now - now % window
-    cache_key = f"rl:{scope}:{key}:{window_start}"
+    return f"rl:{scope}:{key}:{window_start}", window_start + window - now
+
+
+def ratelimit_peek(*, scope: str, key: str, limit: int, window: int) -> RateLimitResult:
+    """Whether one more hit would be allowed, without counting one (for limits that count
+    only failures, such as wrong passwords)."""
+    cache_key, retry_after = _window(scope, key, window)
+    count = cache.get(cache_key) or 0
+    return RateLimitResult(allowed=count < limit, retry_after=retry_after)
+
+
+def ratelimit_hit(*, scope: str, key: str, limit: int, window: int) -> RateLimitResult:
+    """Count one hit for key in scope; allowed while the window holds at most `limit` hits."""
+    cache_key, retry_after = _window(scope, key, window)
     try:
         count = cache.incr(cache_key)  # one round trip once the window has its counter
     except ValueError:  # the first hit of this window (or the counter was evicted)
@@ -43,4 +57,4 @@ def ratelimit_hit(*, scope: str, key: str, limit: int, window: int) -> RateLimit
                 count = cache.incr(cache_key)
             except ValueError:
                 count = 1
-    return RateLimitResult(allowed=count <= limit, retry_after=window_start + window - now)
+    return RateLimitResult(allowed=count <= limit, retry_after=retry_after)

@@ -31,8 +31,9 @@ import secrets
 from dataclasses import dataclass
 from functools import partial
 
-from django.core.cache import cache
 from django.db import transaction
+
+from core.cache import cache
 
 _CONTENT = "content"
 _RESULTS = "results"

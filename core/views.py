@@ -1,14 +1,19 @@
-"""Liveness and readiness for load balancers and orchestrators."""
+"""Liveness and readiness for load balancers; Django's login and password reset, limited."""
 
 import json
 import logging
 import secrets
 
-from django.core.cache import cache
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+
+from core import signin
+from core.cache import cache
 
 logger = logging.getLogger("socialpoll.health")
 
@@ -56,3 +61,54 @@ def ready(request: HttpRequest) -> HttpResponse:
     if not database:
         response["Retry-After"] = "10"
     return response
+
+
+def _refused(view, refusal: signin.Refusal, form) -> HttpResponse:
+    """The form again, with what to wait for: 429 and Retry-After."""
+    context = view.get_context_data(form=form, refusal=refusal.message)
+    response = view.render_to_response(context, status=429)
+    response["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with limits on wrong passwords (core/signin.py)."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        refusal = signin.signin_refusal(request, username)
+        if refusal is not None:
+            # An unbound form: the password is not even checked while the limit holds.
+            form = self.get_form_class()(request, initial={"username": username})
+            return _refused(self, refusal, form)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form) -> HttpResponse:
+        response = super().form_valid(form)
+        signin.signin_succeeded(self.request, response, form.cleaned_data["username"])
+        return response
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login page, under the same limits as the site's."""
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        refusal = signin.signin_refusal(request, username)
+        if refusal is not None:
+            response = render(request, "429.html", {"message": refusal.message}, status=429)
+            response["Retry-After"] = str(refusal.retry_after)
+            return response
+    response = admin.site.login(request)
+    if request.method == "POST" and response.status_code == 302 and request.user.is_authenticated:
+        signin.signin_succeeded(request, response, username)
+    return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with limits per address and per email address."""
+
+    def form_valid(self, form) -> HttpResponse:
+        refusal = signin.reset_refusal(self.request, form.cleaned_data["email"])
+        if refusal is not None:
+            return _refused(self, refusal, form)
+        return super().form_valid(form)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core import versions
+from core.text import SingleLineValidator, has_control_characters, single_line
 from polls.locks import poll_lock
 from polls.models import Ballot, Choice, Poll
 
@@ -83,8 +84,11 @@ def _choice_rows(
     seen_ids: set[int] = set()
     seen_texts: dict[str, int] = {}
     for index, row in enumerate(choices):
-        text = " ".join((row.text or "").split())
         key = f"choice-{index}"
+        if has_control_characters(row.text or ""):
+            errors.setdefault(key, []).append(SingleLineValidator.message)
+            continue
+        text = " ".join((row.text or "").split())
         if row.id is not None:
             choice = existing.get(row.id)
             if choice is None or row.id in seen_ids:
@@ -176,6 +180,13 @@ def _choices_apply(poll: Poll, kept: list[ChoiceInput]) -> None:
         Choice.objects.bulk_update(changed, ["text", "position"])
 
 
+def _check_question(fields: dict[str, Any]) -> None:
+    try:
+        single_line(fields.get("question") or "")
+    except ValidationError as error:
+        raise ValidationError({"question": error.messages}) from None
+
+
 def _check_schedule(fields: dict[str, Any]) -> None:
     opens_at, closes_at = fields.get("opens_at"), fields.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
@@ -193,6 +204,7 @@ def poll_create(
 ) -> Poll:
     """Create a poll with its choices, as a draft or published; its slug comes from the question."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
+    _check_question(values)
     _check_schedule(values)
     kept = choices_validate(
         poll=None,
@@ -226,6 +238,7 @@ def poll_update(
 ) -> Poll:
     """Save a trainer's edit: settings, choices (voted ones stay as they are) and status."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
+    _check_question(values)
     _check_schedule(values)
     with transaction.atomic():
         locked = _locked(poll)
@@ -252,6 +265,7 @@ def poll_update(
 def poll_add(*, poll: Poll) -> Poll:
     """Save a new poll built elsewhere (the admin's form); its choices follow with
     poll_choices_set, in the same transaction."""
+    _check_question({"question": poll.question})
     _check_schedule({"opens_at": poll.opens_at, "closes_at": poll.closes_at})
     if poll.is_published and poll.published_at is None:
         poll.published_at = timezone.now()
@@ -265,6 +279,7 @@ def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
         locked = _locked(poll)
         for name, value in changes.items():
             setattr(locked, name, value)
+        _check_question(changes)
         _check_schedule({"opens_at": locked.opens_at, "closes_at": locked.closes_at})
         if locked.is_published and locked.published_at is None:
             locked.published_at = timezone.now()

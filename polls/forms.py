@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from core.text import single_line
 from polls.editing import POLL_FIELDS, ChoiceInput
 from polls.models import Poll
 
@@ -43,7 +44,7 @@ class PollForm(forms.ModelForm):
 
 class ChoiceForm(forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    text = forms.CharField(max_length=300, required=False, strip=True)
+    text = forms.CharField(max_length=300, required=False, strip=True, validators=[single_line])
 
     def __init__(self, *args, number: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

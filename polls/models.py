@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
+from core.text import single_line
 from polls.markup import render_markdown
 
 
@@ -40,7 +41,7 @@ class Poll(models.Model):
         AFTER_CLOSE = "after_close", "After the poll closes"
         AUTHOR = "author", "Trainer only"
 
-    question = models.CharField(max_length=200)
+    question = models.CharField(max_length=200, validators=[single_line])
     slug = models.SlugField(
         max_length=80, unique=True, help_text="The poll's address: /polls/<slug>/"
     )
@@ -197,7 +198,7 @@ class Poll(models.Model):
 
 class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, validators=[single_line])
     position = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

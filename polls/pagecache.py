@@ -36,12 +36,12 @@ from datetime import datetime
 from functools import partial, wraps
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 
 from core import perrequest, versions
+from core.cache import cache
 from core.versions import PollVersion
 from polls.models import Ballot, Poll
 from polls.results import poll_results

@@ -16,10 +16,10 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count
 
 from core import versions
+from core.cache import cache
 from core.versions import PollVersion
 from polls.models import Ballot, Choice, Poll
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
@@ -23,6 +24,9 @@ class Voter:
     user: object | None = None
     anonymous_id: str | None = None
     is_new: bool = False
+    # When this browser's cookie was issued (a Unix time; None for accounts and new voters):
+    # how long a reader has been around, which a script's fresh cookies cannot fake.
+    issued_at: float | None = None
 
 
 def voter_for_request(request: HttpRequest) -> Voter:
@@ -36,13 +40,27 @@ def voter_for_request(request: HttpRequest) -> Voter:
 def _read_voter(request: HttpRequest) -> Voter:
     if request.user.is_authenticated:
         return Voter(key=f"user:{request.user.pk}", user=request.user)
-    anonymous_id = request.get_signed_cookie(
-        settings.POLLS_VOTER_COOKIE, default=None, salt=COOKIE_SALT
-    )
+    anonymous_id, issued_at = _cookie_value(request)
     if anonymous_id and len(anonymous_id) <= 40:
-        return Voter(key=f"anon:{anonymous_id}", anonymous_id=anonymous_id)
+        return Voter(key=f"anon:{anonymous_id}", anonymous_id=anonymous_id, issued_at=issued_at)
     anonymous_id = secrets.token_urlsafe(24)
     return Voter(key=f"anon:{anonymous_id}", anonymous_id=anonymous_id, is_new=True)
+
+
+def _cookie_value(request: HttpRequest) -> tuple[str | None, float | None]:
+    """The voter cookie's random id and when it was issued, if its signature holds.
+
+    Django's signed cookies are "value:timestamp:signature" (a timestamp signer), and the
+    signature covers the timestamp: once the cookie is checked, its time can be trusted.
+    """
+    value = request.get_signed_cookie(settings.POLLS_VOTER_COOKIE, default=None, salt=COOKIE_SALT)
+    if not value:
+        return None, None
+    try:
+        stamp = request.COOKIES[settings.POLLS_VOTER_COOKIE].rsplit(":", 2)[-2]
+        return value, float(signing.b62_decode(stamp))
+    except (IndexError, ValueError):
+        return value, None
 
 
 def remember_voter(response: HttpResponse, voter: Voter) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Turn "the database is unreachable" into a friendly 503 page instead of a traceback."""
+"""Project middleware: a friendly 503 when the database is unreachable, and pages that no
+shared cache may keep."""
 
 import logging
 import sys
@@ -9,6 +10,7 @@ from django.db.utils import InterfaceError, OperationalError
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.cache import has_vary_header, patch_cache_control
 
 logger = logging.getLogger("socialpoll.db")
 
@@ -58,3 +60,28 @@ class DatabaseUnavailableMiddleware:
             )
             return database_unavailable_response()
         return None
+
+
+class PrivatePagesMiddleware:
+    """``Cache-Control: private, no-cache`` on every page that is one reader's own.
+
+    Every HTML page carries a per-response CSP nonce, and most a CSRF token (the poll page
+    also a comment-form token bound to the reader's cookie); other responses may set a
+    cookie or depend on one (a trainer's CSV). A shared cache that stored any of them would
+    hand one reader's tokens or data to the next, so they are ``private``; ``no-cache``
+    makes the browser ask again before reusing its own copy (live results, one-time form
+    tokens). Responses that say how to cache themselves (static files, ``never_cache``
+    views such as login and the admin) are left as they are.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        html = response.get("Content-Type", "").startswith("text/html")
+        if html or response.cookies or has_vary_header(response, "Cookie"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response

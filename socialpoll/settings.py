@@ -100,6 +100,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "socialpoll.middleware.DatabaseUnavailableMiddleware",
+    "socialpoll.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -312,9 +313,10 @@ SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 # Trust the first X-Forwarded-For address for rate limits (only behind your own proxy).
 RATELIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATELIMIT_TRUST_X_FORWARDED_FOR", False)
 
-# The apps' settings: defaults in polls/conf.py and comments/conf.py, the environment may
-# override each (README, "Configuration").
+# The apps' settings: defaults in core/conf.py, polls/conf.py and comments/conf.py; the
+# environment may override each (README, "Configuration").
 from comments.conf import DEFAULTS as COMMENTS_DEFAULTS  # noqa: E402
+from core.conf import DEFAULTS as CORE_DEFAULTS  # noqa: E402
 from polls.conf import DEFAULTS as POLLS_DEFAULTS  # noqa: E402
 
-globals().update(app_settings(POLLS_DEFAULTS, COMMENTS_DEFAULTS))
+globals().update(app_settings(CORE_DEFAULTS, POLLS_DEFAULTS, COMMENTS_DEFAULTS))

@@ -7,7 +7,11 @@ admin.site.site_header = "socialpoll administration"
 admin.site.site_title = "socialpoll admin"
 
 urlpatterns = [
+    path("admin/login/", core_views.admin_login),  # the admin's login, with the limits
     path("admin/", admin.site.urls),
+    # Login and password reset with limits (core/signin.py), ahead of Django's own.
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),

@@ -1,6 +1,7 @@
 """Small helpers that build rows with sensible defaults; override what a test cares about."""
 
 import itertools
+import time
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -40,17 +41,20 @@ def make_poll(*, choices=("Yes", "No", "Something else"), author=None, **overrid
     return poll
 
 
-def voter_client(anonymous_id: str | None = None, **client_kwargs):
-    """A test Client that is one anonymous browser, carrying its signed voter cookie."""
+def voter_client(anonymous_id: str | None = None, *, issued_ago: float = 0, **client_kwargs):
+    """A test Client that is one anonymous browser, carrying its signed voter cookie (issued
+    `issued_ago` seconds ago: a reader who has been around that long)."""
     from django.test import Client
 
     client = Client(**client_kwargs)
-    give_voter_cookie(client, anonymous_id)
+    give_voter_cookie(client, anonymous_id, issued_ago=issued_ago)
     return client
 
 
-def give_voter_cookie(client, anonymous_id: str | None = None) -> str:
+def give_voter_cookie(client, anonymous_id: str | None = None, *, issued_ago: float = 0) -> str:
     """Give a test Client the signed voter cookie a browser gets on its first visit."""
+    from unittest import mock
+
     from django.conf import settings
     from django.http import HttpResponse
 
@@ -58,7 +62,9 @@ def give_voter_cookie(client, anonymous_id: str | None = None) -> str:
 
     anonymous_id = anonymous_id or f"test-voter-{next(_counter)}"
     response = HttpResponse()
-    response.set_signed_cookie(settings.POLLS_VOTER_COOKIE, anonymous_id, salt=COOKIE_SALT)
+    then = time.time() - issued_ago
+    with mock.patch("django.core.signing.time.time", return_value=then):
+        response.set_signed_cookie(settings.POLLS_VOTER_COOKIE, anonymous_id, salt=COOKIE_SALT)
     client.cookies[settings.POLLS_VOTER_COOKIE] = response.cookies[
         settings.POLLS_VOTER_COOKIE
     ].value

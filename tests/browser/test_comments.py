@@ -13,7 +13,7 @@ from tests.browser.helpers import (
     plant_marker,
     wait_for_htmx,
 )
-from tests.factories import PASSWORD, make_poll, make_user
+from tests.factories import PASSWORD, make_poll, make_user, voter_client
 
 pytestmark = pytest.mark.browser
 
@@ -43,6 +43,14 @@ def ana_comment(poll):
         body="Something else altogether: learning *through* a community.",
         status=Comment.Status.APPROVED,
     )
+
+
+def returning_browser_cookie(anonymous_id: str, url: str) -> dict:
+    """The voter cookie of a browser that was here before, for Playwright's add_cookies."""
+    from django.conf import settings
+
+    value = voter_client(anonymous_id).cookies[settings.POLLS_VOTER_COOKIE].value
+    return {"name": settings.POLLS_VOTER_COOKIE, "value": value, "url": url}
 
 
 def fill_comment(form, *, name: str, email: str, body: str, website: str = "") -> None:
@@ -117,7 +125,7 @@ def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
         email="ana@example.com",
         body="Learning through a community.",
         status=Comment.Status.PENDING,
-        reasons=["First comment from this email address"],
+        reasons=["First comment from this browser"],
     )
     moderator = make_user("moderator", is_staff=True)
     moderator.user_permissions.add(*Permission.objects.filter(content_type__app_label="comments"))
@@ -144,8 +152,10 @@ def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
 
 
 @JS_MODES
-def test_reader_replies_and_the_reply_appears_nested(new_context, poll, ana_comment, javascript):
-    # Ben has had a comment approved before, so his reply is published at once.
+def test_reader_replies_and_the_reply_appears_nested(
+    new_context, live_server, poll, ana_comment, javascript
+):
+    # Ben's browser has had a comment approved before, so his reply is published at once.
     comment_place(
         poll=make_poll(),
         parent=None,
@@ -153,8 +163,11 @@ def test_reader_replies_and_the_reply_appears_nested(new_context, poll, ana_comm
         email="ben@example.com",
         body="An earlier comment.",
         status=Comment.Status.APPROVED,
+        author_key="anon:bens-browser",
     )
-    page = new_context(java_script_enabled=javascript).new_page()
+    context = new_context(java_script_enabled=javascript)
+    context.add_cookies([returning_browser_cookie("bens-browser", live_server.url)])
+    page = context.new_page()
     open_poll(page, poll, javascript)
     parent = page.locator(f"article#comment-{ana_comment.pk}")
 

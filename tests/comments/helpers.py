@@ -38,9 +38,11 @@ def add(poll, *, parent=None, status=Comment.Status.APPROVED, name="Bea", body="
     return comment_place(poll=poll, parent=parent, name=name, body=body, status=status, **kw)
 
 
-def approved_commenter(poll, email="ada@example.com"):
-    """Someone who has had a comment approved before (so the first-time rule lets them in)."""
-    return add(poll, name="Ada", email=email, body="An earlier comment.")
+def approved_commenter(poll, client=None, *, email="ada@example.com", key: str = ""):
+    """A browser (test Client, or a voter key) that has had a comment approved before, so
+    the first-time rule lets it in."""
+    key = key or voter_key_of(client)
+    return add(poll, name="Ada", email=email, body="An earlier comment.", author_key=key)
 
 
 def article_ids(html: str) -> list[int]:
@@ -208,3 +210,51 @@ def build_thread(poll, size: int, *, seed: int = 1, max_depth: int = 5) -> list[
         for index, comment in batch:
             created[index] = comment
     return created
+
+
+class _FormFields(HTMLParser):
+    """What a browser would post from the first form with a submit button named `_save`:
+    text inputs, hidden inputs, checked boxes, textareas and selected options."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.data: dict[str, str] = {}
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs) -> None:
+        a = {name: value if value is not None else "" for name, value in attrs}
+        name = a.get("name")
+        if tag == "input" and name and a.get("type", "text") not in {"submit", "button", "file"}:
+            if a.get("type") in {"checkbox", "radio"}:
+                if "checked" in a:
+                    self.data[name] = a.get("value") or "on"
+            else:
+                self.data[name] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value", "")
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data) -> None:
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_fields(html: str) -> dict[str, str]:
+    """The values a browser would send from the page's form, as the page shows them."""
+    parser = _FormFields()
+    # A textarea's first newline belongs to the markup, not to its value.
+    parser.feed(re.sub(r"(<textarea[^>]*>)\r?\n", r"\1", html))
+    parser.close()
+    return parser.data

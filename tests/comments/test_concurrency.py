@@ -19,7 +19,7 @@ def test_fifty_simultaneous_replies_to_one_parent_are_all_kept_once_in_order(cli
     poll = make_poll(author=make_user("host"))
     parent = add(poll, name="Parent")
     for index in range(REPLIES):
-        approved_commenter(poll, email=f"replier{index}@example.com")
+        approved_commenter(poll, key=f"anon:replier{index}")
     start = threading.Barrier(REPLIES)
     errors: list[BaseException] = []
 
@@ -29,7 +29,11 @@ def test_fifty_simultaneous_replies_to_one_parent_are_all_kept_once_in_order(cli
             posting.comment_post(
                 poll=poll,
                 reply_to=parent,
-                author=posting.Author(name=f"Replier {index}", email=f"replier{index}@example.com"),
+                author=posting.Author(
+                    key=f"anon:replier{index}",
+                    name=f"Replier {index}",
+                    email=f"replier{index}@example.com",
+                ),
                 body=f"Reply number {index}",
             )
         except BaseException as error:  # reported below, in the main thread

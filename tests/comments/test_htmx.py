@@ -62,7 +62,7 @@ def test_htmx_post_of_a_held_comment_shows_it_to_its_author_without_a_reload(cli
 
 def test_htmx_post_of_a_published_reply_inserts_it_under_its_parent(client, poll):
     parent = add(poll, name="Bea")
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     response = client.post(
         post_url(poll), form_data(client, reply_to=parent.pk, body="Agreed!"), **HX
     )

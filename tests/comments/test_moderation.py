@@ -5,6 +5,7 @@ import pytest
 from comments import moderation
 from comments.models import Comment, ModerationEvent
 from tests.comments.helpers import add, approved_commenter, form_data, post_url
+from tests.factories import voter_client
 
 
 @pytest.fixture
@@ -20,51 +21,51 @@ def post(client, poll, django_capture_on_commit_callbacks):
 def test_first_time_anonymous_comment_is_held_with_its_reason_and_no_email(post, outbox):
     comment = post()
     assert comment.status == Comment.Status.PENDING
-    assert comment.held_reasons == ["First comment from this email address"]
+    assert comment.held_reasons == ["First comment from this browser"]
     assert outbox == []
 
 
-def test_comment_with_three_links_is_held_with_its_reason_and_no_email(post, poll, outbox):
-    approved_commenter(poll)
+def test_comment_with_three_links_is_held_with_its_reason_and_no_email(client, post, poll, outbox):
+    approved_commenter(poll, client)
     comment = post(body="See https://a.example, https://b.example and https://c.example")
     assert comment.status == Comment.Status.PENDING
     assert comment.held_reasons == ["3 links (more than 2)"]
     assert outbox == []
 
 
-def test_comment_with_two_links_is_published(post, poll):
-    approved_commenter(poll)
+def test_comment_with_two_links_is_published(client, post, poll):
+    approved_commenter(poll, client)
     comment = post(body="See https://a.example and https://b.example")
     assert comment.status == Comment.Status.APPROVED
 
 
 def test_comment_with_a_moderation_word_is_held_with_its_reason_and_no_email(
-    post, poll, outbox, settings
+    client, post, poll, outbox, settings
 ):
     settings.COMMENTS_MODERATION_WORDS = ["webinar"]
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     comment = post(body="Join my Webinar tomorrow.")
     assert comment.status == Comment.Status.PENDING
     assert comment.held_reasons == ["Contains a moderation word: webinar"]
     assert outbox == []
 
 
-def test_default_moderation_words_hold_a_comment(post, poll):
-    approved_commenter(poll)
+def test_default_moderation_words_hold_a_comment(client, post, poll):
+    approved_commenter(poll, client)
     comment = post(body="Great post. We sell SEO services.")
     assert comment.status == Comment.Status.PENDING
 
 
-def test_comment_with_a_disallowed_word_becomes_spam_without_email(post, poll, outbox):
-    approved_commenter(poll)
+def test_comment_with_a_disallowed_word_becomes_spam_without_email(client, post, poll, outbox):
+    approved_commenter(poll, client)
     comment = post(body="Cheap viagra here")
     assert comment.status == Comment.Status.SPAM
     assert comment.held_reasons == ["Contains a disallowed word: viagra"]
     assert outbox == []
 
 
-def test_disallowed_word_in_the_name_also_counts(post, poll):
-    approved_commenter(poll)
+def test_disallowed_word_in_the_name_also_counts(client, post, poll):
+    approved_commenter(poll, client)
     comment = post(name="Casino Bonus King")
     assert comment.status == Comment.Status.SPAM
 
@@ -133,9 +134,8 @@ def test_removed_comment_whose_replies_are_all_hidden_disappears(client, poll, m
 def test_enough_reports_send_a_comment_back_to_pending(client, poll, settings):
     settings.COMMENTS_REPORTS_TO_HOLD = 2
     comment = add(poll, body="Questionable")
-    for index in range(2):
-        reporter = client.__class__()
-        reporter.get(f"/comments/{comment.pk}/report/")
+    for index in range(2):  # readers who have been around for a day, each at home
+        reporter = voter_client(issued_ago=86400, REMOTE_ADDR=f"198.51.100.{index + 1}")
         reporter.post(f"/comments/{comment.pk}/report/", {"reason": f"rude {index}"})
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING

@@ -24,8 +24,8 @@ def html_part(message) -> str:
     return message.alternatives[0][0]
 
 
-def test_poll_author_is_emailed_about_an_approved_comment(post, poll, outbox):
-    approved_commenter(poll)
+def test_poll_author_is_emailed_about_an_approved_comment(client, post, poll, outbox):
+    approved_commenter(poll, client)
     post(body="Learning is social by nature.")
     assert [m.to for m in outbox] == [["trainer@example.com"]]
     assert poll.question in outbox[0].subject
@@ -64,9 +64,11 @@ def test_poll_author_is_not_emailed_about_their_own_comment(
     assert outbox == []
 
 
-def test_opted_in_commenter_is_emailed_about_an_approved_reply_with_unsubscribe(post, poll, outbox):
+def test_opted_in_commenter_is_emailed_about_an_approved_reply_with_unsubscribe(
+    client, post, poll, outbox
+):
     parent = add(poll, name="Bea", email="bea@example.com", notify=True)
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     post(reply_to=parent.pk, body="Bea, I agree.")
     reply_mail = [m for m in outbox if m.to == ["bea@example.com"]]
     assert len(reply_mail) == 1
@@ -77,9 +79,9 @@ def test_opted_in_commenter_is_emailed_about_an_approved_reply_with_unsubscribe(
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_commenter_who_did_not_opt_in_gets_no_reply_email(post, poll, outbox):
+def test_commenter_who_did_not_opt_in_gets_no_reply_email(client, post, poll, outbox):
     parent = add(poll, name="Bea", email="bea@example.com", notify=False)
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     post(reply_to=parent.pk)
     assert all(m.to != ["bea@example.com"] for m in outbox)
 
@@ -90,18 +92,19 @@ def test_held_reply_sends_no_reply_email(post, poll, outbox):
     assert outbox == []
 
 
-def test_notify_checkbox_is_stored(post, poll):
-    approved_commenter(poll)
+def test_notify_checkbox_is_stored(client, post, poll):
+    approved_commenter(poll, client)
     assert post(notify="on").notify is True
     assert post(body="again").notify is False
 
 
 def test_one_click_unsubscribe_link_stops_reply_emails(client, post, poll, outbox):
     parent = add(poll, name="Bea", email="bea@example.com", notify=True)
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     post(reply_to=parent.pk, body="First reply")
     link = re.search(r"/comments/unsubscribe/\S+/", outbox[-1].body).group(0)
-    response = client.get(link)
+    assert "Stop reply emails?" in client.get(link).content.decode()  # asks first
+    response = client.post(link)
     assert response.status_code == 200
     assert "You are unsubscribed" in response.content.decode()
     outbox.clear()
@@ -132,11 +135,11 @@ def test_forged_unsubscribe_link_is_not_found(client, poll):
     assert comment.notify is True
 
 
-def test_email_is_sent_by_a_task_outside_the_request(post, poll, outbox, settings):
+def test_email_is_sent_by_a_task_outside_the_request(client, post, poll, outbox, settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     from django_tasks import default_task_backend
 
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     comment = post()
     assert outbox == []  # nothing sent during the request
     queued = [(r.task.name, r.kwargs) for r in default_task_backend.results]

@@ -62,7 +62,7 @@ def test_a_held_comment_is_shown_to_its_author_only(client, poll):
 
 
 def test_returning_commenter_is_published_and_lands_on_the_comment(client, poll):
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     response = client.post(post_url(poll), form_data(client, body="Second thoughts."), follow=True)
     comment = Comment.objects.get(body="Second thoughts.")
     assert comment.status == Comment.Status.APPROVED
@@ -183,7 +183,7 @@ def test_reply_link_without_javascript_opens_a_page_with_that_comment_and_the_fo
 
 def test_reply_article_sits_inside_its_parents_article(client, poll):
     parent = add(poll, name="Bea")
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     client.post(post_url(poll), form_data(client, reply_to=parent.pk, body="A reply"))
     reply = Comment.objects.get(body="A reply")
     assert reply.parent == parent
@@ -195,7 +195,7 @@ def test_reply_to_the_deepest_level_attaches_at_that_level(client, poll, setting
     top = add(poll)
     middle = add(poll, parent=top)
     deepest = add(poll, parent=middle)
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     client.post(post_url(poll), form_data(client, reply_to=deepest.pk, body="Deeper?"))
     reply = Comment.objects.get(body="Deeper?")
     assert reply.parent == middle

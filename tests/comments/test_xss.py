@@ -49,7 +49,7 @@ def test_payload_is_harmless_on_the_page_admin_feeds_and_emails(
     client, staff_client, poll, superuser, outbox, django_capture_on_commit_callbacks, field, value
 ):
     parent = add(poll, name="Bea", email="bea@example.com", notify=True)
-    approved_commenter(poll, email="mallory@example.com")
+    approved_commenter(poll, client, email="mallory@example.com")
     data = form_data(client, email="mallory@example.com", reply_to=parent.pk, **{field: value})
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(post_url(poll), data, follow=True)
@@ -90,7 +90,7 @@ def test_payload_is_harmless_when_the_form_comes_back_with_errors(client, poll, 
 
 
 def test_payload_is_harmless_in_an_htmx_answer(client, poll):
-    approved_commenter(poll, email="mallory@example.com")
+    approved_commenter(poll, client, email="mallory@example.com")
     for field, value in PAYLOADS:
         response = client.post(
             post_url(poll),

@@ -332,7 +332,7 @@ def test_a_few_levels_of_nesting_keep_their_structure():
 
 @pytest.mark.django_db
 def test_a_comment_of_700_nested_list_markers_is_posted_and_shown(client, poll):
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     body = "1. " * 700 + "the point"
     response = client.post(post_url(poll), form_data(client, body=body), follow=True)
     assert response.status_code == 200
@@ -395,7 +395,7 @@ def test_image_with_an_unsafe_address_shows_its_alt_text_only():
 
 @pytest.mark.django_db
 def test_posted_comment_shows_code_span_once_escaped_and_image_as_link(client, poll):
-    approved_commenter(poll)
+    approved_commenter(poll, client)
     body = "Never `<script>` in a comment. ![the chart](https://example.com/chart.png)"
     response = client.post(post_url(poll), form_data(client, body=body), follow=True)
     html = response.content.decode()

@@ -37,14 +37,20 @@ class Command(BaseCommand):
             (remove, moderation.comment_remove, "removed"),
         ]
         if not any(ids for ids, _action, _verb in actions):
-            pending = Comment.objects.pending().select_related("poll").order_by("created_at")
+            pending = (
+                Comment.objects.pending()
+                .select_related("poll")
+                .prefetch_related("reports")
+                .order_by("created_at")
+            )
             # Names, texts and reasons come from strangers: print them escaped, one line each.
             for comment in pending:
+                said = [f"reader: {r.reason}" for r in comment.reports.all() if r.reason]
                 fields = [
                     comment.pk,
                     comment.poll.slug,
                     comment.name,
-                    "; ".join(comment.held_reasons) or "-",
+                    "; ".join([*comment.held_reasons, *said]) or "-",
                     comment.excerpt,
                 ]
                 self.stdout.write("\t".join(terminal_safe(field) for field in fields))
