@@ -13,6 +13,7 @@ from comments.models import Comment
 from comments.posting import comment_place
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for
+from tests.comments.helpers import add
 from tests.factories import PASSWORD, make_poll, make_user
 
 pytestmark = pytest.mark.browser
@@ -91,9 +92,8 @@ def new_poll_form(page, poll):
 def with_thread(poll) -> Comment:
     """A discussion with a nested thread: a comment, the author's reply, a reply to that."""
     approved = Comment.Status.APPROVED
-    ana = comment_place(
-        poll=poll,
-        parent=None,
+    ana = add(
+        poll,
         name="Ana",
         email="ana@example.com",
         website="https://ana.example.com/",

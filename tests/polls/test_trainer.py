@@ -8,34 +8,13 @@ from django.utils import timezone
 
 from polls.models import Choice, Poll
 from tests.factories import make_ballots, make_poll
+from tests.factories import poll_form_data as form_data
 from tests.polls.conftest import choice_ids, counts
 
 pytestmark = pytest.mark.django_db
 
 NEW = "/polls/new/"
 MINE = "/polls/mine/"
-
-
-def form_data(*choices, question="How would you define social learning?", ids=(), **extra):
-    data = {
-        "question": question,
-        "intro": "A short *intro*.",
-        "max_choices": "1",
-        "who_can_vote": "anyone",
-        "results_visibility": "after_vote",
-        "opens_at": "",
-        "closes_at": "",
-        "action": "publish",
-        "choices-TOTAL_FORMS": str(len(choices)),
-        "choices-INITIAL_FORMS": "0",
-        "choices-MIN_NUM_FORMS": "0",
-        "choices-MAX_NUM_FORMS": "50",
-    }
-    for index, text in enumerate(choices):
-        data[f"choices-{index}-text"] = text
-        data[f"choices-{index}-id"] = ids[index] if index < len(ids) else ""
-    data.update(extra)
-    return data
 
 
 def has_label(html: str, text: str) -> bool:

@@ -18,7 +18,7 @@ from comments.models import Comment
 from polls.models import Ballot
 from polls.results import count_results
 from tests.comments.helpers import served_token
-from tests.factories import make_poll
+from tests.factories import make_poll, poll_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -172,26 +172,15 @@ def test_comment_website(blns, client, open_limits):
 
 
 def new_poll_form(text: str) -> dict:
-    return {
-        "question": text,
-        "intro": text,
-        "multiple": "",
-        "max_choices": "1",
-        "who_can_vote": "anyone",
-        "results_visibility": "always",
-        "allow_vote_change": "",
-        "opens_at": "",
-        "closes_at": "",
-        "choices-TOTAL_FORMS": "2",
-        "choices-INITIAL_FORMS": "0",
-        "choices-MIN_NUM_FORMS": "0",
-        "choices-MAX_NUM_FORMS": "50",
-        "choices-0-id": "",
-        "choices-0-text": text,
-        "choices-1-id": "",
-        "choices-1-text": "Something else altogether",
-        "action": "publish",
-    }
+    return poll_form_data(
+        text,
+        "Something else altogether",
+        question=text,
+        intro=text,
+        results_visibility="always",
+        multiple="",
+        allow_vote_change="",
+    )
 
 
 def test_new_poll_question_intro_and_choice(blns, client, trainer):

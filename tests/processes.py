@@ -1,0 +1,26 @@
+"""Python run in a process of its own, as an operator starts the site: with the
+environment this test chooses rather than the one the test run inherited."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(
+    code: str, *, forget: tuple[str, ...] = ("DJANGO_",), **env: str
+) -> subprocess.CompletedProcess:
+    """Run `code` with `python -c` from the project root. Variables whose names start
+    with one of `forget` are left out of the inherited environment; `env` is added."""
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(forget)}
+    clean_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
