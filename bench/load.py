@@ -45,7 +45,6 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -57,6 +56,9 @@ from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from http.client import HTTPConnection  # noqa: E402
+
+sys.path.append(str(BENCH))
+import benchlib  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/h_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
@@ -176,13 +178,7 @@ def start_server(env: dict, workers: int, log_dir: Path) -> Server:
 
 
 def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=5)
+    benchlib.stop_group(server.process)
 
 
 def get_status(server: Server, path: str) -> int:

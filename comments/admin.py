@@ -41,30 +41,31 @@ class StatusQueueFilter(admin.SimpleListFilter):
             }
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
+class _RecordInline(admin.TabularInline):
+    """A record kept about the comment: shown, never added, edited or deleted here."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
-    verbose_name_plural = "moderation log"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
-class CommentReportInline(admin.TabularInline):
+class ModerationEventInline(_RecordInline):
+    model = ModerationEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    verbose_name_plural = "moderation log"
+
+
+class CommentReportInline(_RecordInline):
     """What readers said when they reported the comment: read-only, newest first."""
 
     model = CommentReport
-    extra = 0
-    can_delete = False
     fields = ["created_at", "reason", "counted", "network", "reviewed_at"]
-    readonly_fields = fields
     verbose_name_plural = "readers' reports"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CommentReport)

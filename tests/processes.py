@@ -1,5 +1,5 @@
-"""Python run in a process of its own, as an operator starts the site: with the
-environment this test chooses rather than the one the test run inherited."""
+"""Python run in a process of its own, as an operator starts the site or a script: with
+the environment this test chooses rather than the one the test run inherited."""
 
 import os
 import subprocess
@@ -9,18 +9,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run_python(
-    code: str, *, forget: tuple[str, ...] = ("DJANGO_",), **env: str
+def run_script(
+    *args: str, forget: tuple[str, ...] = ("DJANGO_",), timeout: float = 60, **env: str
 ) -> subprocess.CompletedProcess:
-    """Run `code` with `python -c` from the project root. Variables whose names start
-    with one of `forget` are left out of the inherited environment; `env` is added."""
+    """`python *args` from the project root. Variables whose names start with one of
+    `forget` are left out of the inherited environment; `env` is added."""
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(forget)}
     clean_env.update(env)
     return subprocess.run(
-        [sys.executable, "-c", code],
+        [sys.executable, *args],
         cwd=ROOT,
         env=clean_env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
+
+
+def run_python(code: str, **options) -> subprocess.CompletedProcess:
+    """`python -c code`, as run_script runs a script."""
+    return run_script("-c", code, **options)
