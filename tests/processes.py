@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -29,3 +31,15 @@ def run_script(
 def run_python(code: str, **options) -> subprocess.CompletedProcess:
     """`python -c code`, as run_script runs a script."""
     return run_script("-c", code, **options)
+
+
+# A database the site cannot reach: a PostgreSQL server that is not there, a SQLite file in
+# a folder that does not exist.
+UNREACHABLE_DATABASES = pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
+        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
+    ],
+    ids=["postgres-server-down", "sqlite-file-unreachable"],
+)

@@ -10,7 +10,7 @@ from django.test import override_settings
 from polls.models import Ballot, Poll
 from polls.results import count_results
 from tests.factories import make_poll
-from tests.processes import run_python
+from tests.processes import UNREACHABLE_DATABASES, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,14 +112,7 @@ show("vote", client.post("/polls/anything/vote/", {"choice": "1"}))
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
-        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
-    ],
-    ids=["postgres-server-down", "sqlite-file-unreachable"],
-)
+@UNREACHABLE_DATABASES
 def test_server_started_without_a_reachable_database_answers_503(database_url):
     result = run_python(DEAD_DATABASE, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr

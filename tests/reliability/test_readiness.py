@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from tests.processes import run_python
+from tests.processes import UNREACHABLE_DATABASES, run_python
 from tests.reliability.test_cache_faults import BREAKING, NOBODY_LISTENS, Broken
 from tests.reliability.test_database_faults import FailOn
 
@@ -87,14 +87,7 @@ for path in ["/health/", "/ready/"]:
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
-        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
-    ],
-    ids=["postgres-server-down", "sqlite-file-unreachable"],
-)
+@UNREACHABLE_DATABASES
 def test_a_server_started_without_its_database_is_alive_but_not_ready(database_url):
     result = run_python(PROBES, forget=("DJANGO_", "REDIS_URL"), DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
