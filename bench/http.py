@@ -697,7 +697,8 @@ def main() -> None:
 
     print()
     print(
-        f"gunicorn {args.workers} sync workers + PostgreSQL, wrk -t{args.threads} "
+        f"gunicorn {args.workers} gthread workers x 4 threads (socialpoll/gunicorn.conf.py) "
+        f"+ PostgreSQL, wrk -t{args.threads} "
         f"-c{args.connections} over loopback, {args.rounds} interleaved rounds of "
         f"{args.seconds} s per endpoint;\npoll page shows {shown} comments; poll+votes = "
         f"that page read while a second wrk (-c{args.voting_connections}) votes in that poll;"
