@@ -80,9 +80,21 @@
    htmx leaves 4xx answers unswapped. Views that answer a refused htmx request with
    content worth showing (a refused vote with its reason, a rate-limited comment with the
    person's text and a "please wait" message) mark that answer with an HX-Reswap header;
-   only such answers are swapped. Other error answers (e.g. a CSRF failure page) are not. */
+   only such answers are swapped. Other error answers (e.g. a CSRF failure page) are not.
+
+   Under DEBUG, `{% htmx_script %}` adds django-htmx's debug script, whose document-level
+   htmx:beforeOnLoad listener paints any 400/403/404/500 answer over the whole page (handy
+   for a traceback, wrong for a refused vote). A capture listener on window runs before it
+   and keeps marked answers from reaching it, so they are swapped in place in DEBUG as in
+   production; unmarked errors still reach the debug page. */
 (function () {
   "use strict";
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader("HX-Reswap")) {
+      event.stopPropagation();  // htmx itself goes on: it only checks defaultPrevented
+    }
+  }, true);
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     if (!detail.isError || !detail.xhr.getResponseHeader("HX-Reswap")) return;
