@@ -116,3 +116,24 @@
     }
   });
 })();
+
+/* socialpoll: "Cancel" on a reply form opened in place closes it (asking first if the
+   person has written something), and gives the focus back to that comment's "Reply".
+   Without JavaScript, or on the reply form's own page, Cancel stays a link back to the
+   comment. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var cancel = event.target instanceof Element && event.target.closest(".comment-cancel");
+    if (!cancel) return;
+    var slot = cancel.closest(".reply-slot");
+    if (!slot) return;
+    event.preventDefault();
+    var body = slot.querySelector("textarea[name=body]");
+    if (body && body.value.trim() && !window.confirm("Discard your reply?")) return;
+    slot.innerHTML = "";
+    var article = slot.closest("article");
+    var reply = article && article.querySelector(".comment-reply-link");
+    if (reply && reply.closest("article") === article) reply.focus();
+  });
+})();
