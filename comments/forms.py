@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 
 from comments.models import Comment
+from comments.posting import comment_body_check
 from core.text import single_line
 from polls.models import Poll
 from polls.voters import Voter
@@ -67,10 +68,14 @@ class CommentForm(forms.Form):
         self.poll = poll
         self.voter = voter
         self.user = user if user is not None and user.is_authenticated else None
+        # No max_length here: it would put `maxlength` on the textarea, and browsers cut a
+        # longer paste without a word. clean_body says how much too long, keeping the text;
+        # data-maxlength drives the live counter (static/js/comment-counter.js).
         self.fields["body"] = forms.CharField(
             label="Comment",
-            max_length=settings.COMMENTS_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 5}),
+            widget=forms.Textarea(
+                attrs={"rows": 5, "data-maxlength": settings.COMMENTS_MAX_LENGTH}
+            ),
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
         if self.user is not None:
@@ -87,6 +92,9 @@ class CommentForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("homepage"))
+
+    def clean_body(self) -> str:
+        return comment_body_check(body=self.cleaned_data["body"])
 
     def clean(self) -> dict:
         # Errors on hidden fields are reported for the whole form, where people can see them.
