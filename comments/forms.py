@@ -38,6 +38,30 @@ def form_token(*, voter_key: str, served_at: float | None = None) -> str:
     )
 
 
+def _token_parts(value: str) -> tuple[float, str, str]:
+    """(served at, voter mark, one-time number) of a form token; ValueError if not ours."""
+    try:
+        token = signing.loads(value, salt=_TOKEN_SALT)
+        return float(token["t"]), str(token["v"]), str(token["n"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        raise ValueError("not a form token") from None
+
+
+def first_shown_at(*, voter_key: str, earlier_token: str = "") -> float:
+    """When this person was first shown a comment form on the page: the time in the token
+    of the page's form (a reply form opened later starts its clock there, so a reader who
+    read for a minute and pastes a reply is not "too fast"); now if that token is not this
+    browser's or has expired."""
+    now = time.time()
+    try:
+        served_at, mark, _ = _token_parts(earlier_token)
+    except ValueError:
+        return now
+    if mark != _voter_mark(voter_key) or not 0 <= now - served_at <= settings.COMMENTS_FORM_MAX_AGE:
+        return now
+    return served_at
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=80, validators=[single_line])
     email = forms.EmailField(
@@ -63,7 +87,9 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, poll: Poll, voter: Voter, user=None, **kwargs) -> None:
+    def __init__(
+        self, *args, poll: Poll, voter: Voter, user=None, shown_since: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
         self.voter = voter
@@ -82,7 +108,8 @@ class CommentForm(forms.Form):
             for name in ("name", "email", "website"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("served", form_token(voter_key=voter.key))
+            served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
+            self.initial.setdefault("served", form_token(voter_key=voter.key, served_at=served_at))
 
     @property
     def is_reply(self) -> bool:
@@ -136,9 +163,8 @@ class CommentForm(forms.Form):
             "This form has expired. Please post your comment again.", code="expired"
         )
         try:
-            token = signing.loads(value, salt=_TOKEN_SALT)
-            served_at, mark, nonce = float(token["t"]), str(token["v"]), str(token["n"])
-        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            served_at, mark, nonce = _token_parts(value)
+        except ValueError:
             raise expired from None
         if mark != _voter_mark(self.voter.key):
             if self.voter.is_new:  # the browser did not send back the cookie it was given
