@@ -71,3 +71,27 @@ def test_vote_on_a_poll_closed_meanwhile_shows_the_reason_in_place(page, debug):
     page.get_by_role("button", name="Vote").click()
 
     assert_refused_in_place(page, poll, "closed")
+
+
+# --- on a phone, the thanks shows where the reader is ------------------------------------
+
+LONG_INTRO = "\n\n".join(
+    f"Paragraph {n}: what people mean by social learning varies a lot, and that is the point "
+    "of asking. Read the definitions below and pick the one closest to yours."
+    for n in range(8)
+)
+
+
+def test_thanks_for_voting_shows_where_the_reader_is_on_a_phone(new_context):
+    poll = make_poll(choices=CHOICES, intro=LONG_INTRO)
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    open_poll(page, poll)
+    page.get_by_label(CHOICES[2], exact=True).scroll_into_view_if_needed()
+
+    page.get_by_label(CHOICES[2], exact=True).check()
+    page.get_by_role("button", name="Vote").click()
+
+    thanks = page.get_by_role("status").filter(has_text="Thanks for voting")
+    expect(thanks).to_be_visible()
+    expect(thanks).to_be_in_viewport()
+    expect(page.locator("#poll-results")).to_be_in_viewport()
