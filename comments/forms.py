@@ -11,6 +11,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 
 from comments.models import Comment
+from comments.posting import comment_body_check
 from core.text import single_line
 from polls.models import Poll
 from polls.voters import Voter
@@ -35,6 +36,30 @@ def form_token(*, voter_key: str, served_at: float | None = None) -> str:
         {"t": round(served_at, 3), "v": _voter_mark(voter_key), "n": secrets.token_hex(8)},
         salt=_TOKEN_SALT,
     )
+
+
+def _token_parts(value: str) -> tuple[float, str, str]:
+    """(served at, voter mark, one-time number) of a form token; ValueError if not ours."""
+    try:
+        token = signing.loads(value, salt=_TOKEN_SALT)
+        return float(token["t"]), str(token["v"]), str(token["n"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        raise ValueError("not a form token") from None
+
+
+def first_shown_at(*, voter_key: str, earlier_token: str = "") -> float:
+    """When this person was first shown a comment form on the page: the time in the token
+    of the page's form (a reply form opened later starts its clock there, so a reader who
+    read for a minute and pastes a reply is not "too fast"); now if that token is not this
+    browser's or has expired."""
+    now = time.time()
+    try:
+        served_at, mark, _ = _token_parts(earlier_token)
+    except ValueError:
+        return now
+    if mark != _voter_mark(voter_key) or not 0 <= now - served_at <= settings.COMMENTS_FORM_MAX_AGE:
+        return now
+    return served_at
 
 
 class CommentForm(forms.Form):
@@ -62,22 +87,29 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, poll: Poll, voter: Voter, user=None, **kwargs) -> None:
+    def __init__(
+        self, *args, poll: Poll, voter: Voter, user=None, shown_since: str = "", **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
         self.voter = voter
         self.user = user if user is not None and user.is_authenticated else None
+        # No max_length here: it would put `maxlength` on the textarea, and browsers cut a
+        # longer paste without a word. clean_body says how much too long, keeping the text;
+        # data-maxlength drives the live counter (static/js/comment-counter.js).
         self.fields["body"] = forms.CharField(
             label="Comment",
-            max_length=settings.COMMENTS_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 5}),
+            widget=forms.Textarea(
+                attrs={"rows": 5, "data-maxlength": settings.COMMENTS_MAX_LENGTH}
+            ),
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
         if self.user is not None:
             for name in ("name", "email", "website"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("served", form_token(voter_key=voter.key))
+            served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
+            self.initial.setdefault("served", form_token(voter_key=voter.key, served_at=served_at))
 
     @property
     def is_reply(self) -> bool:
@@ -87,6 +119,9 @@ class CommentForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("homepage"))
+
+    def clean_body(self) -> str:
+        return comment_body_check(body=self.cleaned_data["body"])
 
     def clean(self) -> dict:
         # Errors on hidden fields are reported for the whole form, where people can see them.
@@ -128,9 +163,8 @@ class CommentForm(forms.Form):
             "This form has expired. Please post your comment again.", code="expired"
         )
         try:
-            token = signing.loads(value, salt=_TOKEN_SALT)
-            served_at, mark, nonce = float(token["t"]), str(token["v"]), str(token["n"])
-        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            served_at, mark, nonce = _token_parts(value)
+        except ValueError:
             raise expired from None
         if mark != _voter_mark(self.voter.key):
             if self.voter.is_new:  # the browser did not send back the cookie it was given

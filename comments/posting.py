@@ -247,14 +247,26 @@ def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
     if not name:
         raise ValidationError("Please give your name.", code="name_required")
     single_line(name)
+    return name, email, comment_body_check(body=body)
+
+
+def comment_body_check(*, body: str) -> str:
+    """A comment's text as stored (stripped), if it is not empty and not too long.
+
+    Too long is said with the numbers, never cut: the form keeps the text so the person can
+    shorten it (and the page's counter, static/js/comment-counter.js, warns before)."""
+    body = (body or "").strip()
     if not body:
         raise ValidationError("Please write a comment.", code="body_required")
-    if len(body) > settings.COMMENTS_MAX_LENGTH:
+    # A line break counts once, as the page's counter counts it (browsers send it as CRLF).
+    limit, length = settings.COMMENTS_MAX_LENGTH, len(body.replace("\r\n", "\n"))
+    if length > limit:
         raise ValidationError(
-            f"A comment can be at most {settings.COMMENTS_MAX_LENGTH} characters.",
+            f"Your comment is {length:,} characters long; a comment can be at most "
+            f"{limit:,} characters. Please shorten it by {length - limit:,} characters.",
             code="too_long",
         )
-    return name, email, body
+    return body
 
 
 @_retried_when_locked

@@ -179,6 +179,7 @@ def comment_reply_form(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user,
         initial={"reply_to": comment.pk},
         auto_id="id_reply_%s",
+        shown_since=request.GET.get("served", ""),  # the page's form, sent by htmx
     )
     form.focus()
     context = {

@@ -145,7 +145,12 @@ def choices_validate(
         errors.setdefault("choices", []).append(f"A poll can have at most {maximum} choices.")
     if publishing and len(kept) < 2:
         errors.setdefault("choices", []).append("A published poll needs at least two choices.")
-    if multiple and kept and max_choices > len(kept):
+    if multiple and max_choices < 2:
+        errors.setdefault("max_choices", []).append(
+            "Multiple choice needs a maximum of at least 2. For one answer per voter, "
+            "untick “Multiple choice”."
+        )
+    elif multiple and kept and max_choices > len(kept):
         errors.setdefault("max_choices", []).append(
             f"There are only {len(kept)} choices; a voter cannot tick more than that."
         )
@@ -199,20 +204,40 @@ def _locked(poll: Poll) -> Poll:
     return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
 
 
+def poll_validate(
+    *, poll: Poll | None, fields: dict[str, Any], choices: Sequence[ChoiceInput], publish: bool
+) -> list[ChoiceInput]:
+    """Every rule a submitted poll (its fields and choice rows) must meet, all broken ones
+    reported in one ValidationError; the choices to keep. Fields left out are checked as
+    the poll has them."""
+    errors: dict[str, list[str]] = {}
+    kept: list[ChoiceInput] = []
+    for check in (_check_question, _check_schedule):
+        try:
+            check(fields)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        kept = choices_validate(
+            poll=poll,
+            choices=choices,
+            multiple=fields.get("multiple", poll.multiple if poll else False),
+            max_choices=fields.get("max_choices", poll.max_choices if poll else 1),
+            publishing=publish,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
 def poll_create(
     *, author, fields: dict[str, Any], choices: Sequence[ChoiceInput], publish: bool
 ) -> Poll:
     """Create a poll with its choices, as a draft or published; its slug comes from the question."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
-    _check_question(values)
-    _check_schedule(values)
-    kept = choices_validate(
-        poll=None,
-        choices=choices,
-        multiple=values.get("multiple", False),
-        max_choices=values.get("max_choices", 1),
-        publishing=publish,
-    )
+    kept = poll_validate(poll=None, fields=values, choices=choices, publish=publish)
     for attempt in range(5):
         try:
             with transaction.atomic():
@@ -238,17 +263,9 @@ def poll_update(
 ) -> Poll:
     """Save a trainer's edit: settings, choices (voted ones stay as they are) and status."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
-    _check_question(values)
-    _check_schedule(values)
     with transaction.atomic():
         locked = _locked(poll)
-        kept = choices_validate(
-            poll=locked,
-            choices=choices,
-            multiple=values.get("multiple", locked.multiple),
-            max_choices=values.get("max_choices", locked.max_choices),
-            publishing=publish,
-        )
+        kept = poll_validate(poll=locked, fields=values, choices=choices, publish=publish)
         for name, value in values.items():
             setattr(locked, name, value)
         if publish:

@@ -12,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from polls import editing
+from polls.editing import POLL_FIELDS
 from polls.forms import ChoiceFormSet, PollForm
 from polls.models import Ballot, Poll
 
@@ -57,7 +58,7 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
         formset = ChoiceFormSet(request.POST, prefix="choices")
         if "add_choice" in request.POST:
             form, formset = _with_another_choice(poll, form, formset)
-        elif form.is_valid() and formset.is_valid():
+        elif _all_valid(form, formset):
             try:
                 saved = _save(request, poll, form, formset)
             except ValidationError as error:
@@ -65,6 +66,8 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
             else:
                 messages.success(request, _saved_message(poll, saved))
                 return redirect(saved)
+        elif formset.is_valid():
+            choices_errors = _other_errors(request, poll, form, formset)
     else:
         form = PollForm(instance=poll)
         rows = [{"id": c.pk, "text": c.text} for c in poll.choices.all()] if poll else []
@@ -85,13 +88,39 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
     return render(request, "polls/poll_form.html", context, status=status)
 
 
+def _all_valid(form: PollForm, formset) -> bool:
+    """Validate both (no short cut), so every field's error shows in the same round."""
+    form_valid = form.is_valid()
+    return formset.is_valid() and form_valid
+
+
+def _other_errors(request: HttpRequest, poll: Poll | None, form: PollForm, formset) -> list[str]:
+    """The service's refusals of what the form did accept (the choices, the settings), so a
+    trainer sees every problem in one round; nothing is saved."""
+    fields = {name: value for name, value in form.cleaned_data.items() if name in POLL_FIELDS}
+    try:
+        editing.poll_validate(
+            poll=poll,
+            fields=fields,
+            choices=formset.as_inputs(),
+            publish=request.POST.get("action") == "publish",
+        )
+    except ValidationError as error:
+        already = set(form.errors)
+        kept = {key: value for key, value in error.message_dict.items() if key not in already}
+        return _attach_errors(form, formset, ValidationError(kept)) if kept else []
+    return []
+
+
 def _with_another_choice(poll: Poll | None, form: PollForm, formset) -> tuple:
     """The same form, unvalidated, with one more empty choice row (works without JS)."""
     initial = {name: form[name].value() for name in form.fields}
     new_form = PollForm(instance=poll, initial=initial)
     rows = [*formset.raw_rows(), {}]
     new_formset = ChoiceFormSet(initial=rows, prefix="choices")
-    new_formset.forms[-1].fields["text"].widget.attrs["autofocus"] = True
+    attrs = new_formset.forms[-1].fields["text"].widget.attrs
+    attrs["autofocus"] = True  # a page load (no JS)
+    attrs["data-focus-after-swap"] = True  # an htmx swap (static/js/socialpoll.js)
     return new_form, new_formset
 
 

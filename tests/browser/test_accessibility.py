@@ -54,7 +54,7 @@ def poll_after_voting_without_javascript(page, poll):
     page.get_by_label("Something else", exact=True).check()
     with page.expect_navigation() as navigation:
         page.evaluate("() => document.querySelector('form.vote-form').submit()")
-    expect(page.get_by_role("status")).to_contain_text("Thanks for voting")
+    expect(page.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
     return navigation.value.text()
 
 

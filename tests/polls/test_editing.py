@@ -97,6 +97,22 @@ def test_too_many_choices_are_refused(trainer, settings):
         )
 
 
+def test_multiple_choice_with_a_maximum_of_one_is_refused(trainer):
+    fields = {**FIELDS, "multiple": True, "max_choices": 1}
+    with pytest.raises(ValidationError) as caught:
+        editing.poll_create(author=trainer, fields=fields, choices=rows("A", "B"), publish=True)
+    assert "at least 2" in caught.value.message_dict["max_choices"][0]
+    assert not Poll.objects.exists()
+
+
+def test_poll_validate_reports_every_broken_rule_at_once(trainer):
+    now = timezone.now()
+    fields = {**FIELDS, "opens_at": now, "closes_at": now - HOUR, "multiple": True}
+    with pytest.raises(ValidationError) as caught:
+        editing.poll_validate(poll=None, fields=fields, choices=rows("A"), publish=True)
+    assert set(caught.value.message_dict) == {"closes_at", "choices", "max_choices"}
+
+
 def test_closing_before_opening_is_refused_by_the_service(trainer):
     now = timezone.now()
     fields = {**FIELDS, "opens_at": now, "closes_at": now - HOUR}
