@@ -342,6 +342,20 @@ def poll_close(*, poll: Poll) -> Poll:
     return poll
 
 
+def poll_reveal(*, poll: Poll, show: bool) -> Poll:
+    """Show the counts to the room (as the poll's rule allows) or hide them from all but the
+    trainer and staff; every cached copy that shows or hides them is retired with it."""
+    with transaction.atomic():
+        poll = _locked(poll)
+        if poll.results_hidden == (not show):
+            return poll
+        poll.results_hidden = not show
+        poll.save(update_fields=["results_hidden", "updated_at"])
+        versions.content_changed(poll_id=poll.pk)
+        versions.results_changed(poll_id=poll.pk)
+    return poll
+
+
 def poll_delete(*, poll: Poll) -> None:
     """Delete a poll with its choices, ballots and discussion; its page is gone at once."""
     with transaction.atomic():

@@ -78,6 +78,12 @@ class Poll(models.Model):
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_VOTE,
     )
+    results_hidden = models.BooleanField(
+        "results hidden by the trainer",
+        default=False,
+        help_text="While ticked, only the trainer and staff see the counts, whatever the "
+        "rule above says (the presenter view's Show results / Hide results).",
+    )
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
@@ -183,9 +189,14 @@ class Poll(models.Model):
         return user.is_authenticated and (user.is_staff or self.is_managed_by(user))
 
     def results_visible_to(self, user, *, has_voted: bool) -> bool:
-        """Whether this reader may see the results now, by the poll's visibility rule."""
+        """Whether this reader may see the results now: the trainer and staff always; anyone
+        else only while the trainer has not hidden them *and* the poll's rule allows it.
+
+        The one place this is decided (pages, fragments, the presenter, embeds, the CSV)."""
         if self.results_always_visible_to(user):
             return True
+        if self.results_hidden:
+            return False
         rule = self.results_visibility
         if rule == self.ResultsVisibility.ALWAYS:
             return True
