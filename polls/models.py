@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import single_line
+from polls.joincodes import MAX_LENGTH as JOIN_CODE_MAX_LENGTH
+from polls.joincodes import join_code_random
 from polls.markup import render_markdown
 
 
@@ -90,6 +92,13 @@ class Poll(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    join_code = models.CharField(
+        max_length=JOIN_CODE_MAX_LENGTH,
+        unique=True,
+        default=join_code_random,
+        editable=False,
+        help_text="The short code a room types to open the poll: /j/<code>.",
+    )
 
     objects = PollQuerySet.as_manager()
 
@@ -128,6 +137,9 @@ class Poll(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("polls:detail", kwargs={"slug": self.slug})
+
+    def get_join_url(self) -> str:
+        return reverse("polls:join", kwargs={"code": self.join_code})
 
     @property
     def intro_safe(self) -> SafeString:

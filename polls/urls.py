@@ -1,6 +1,6 @@
 from django.urls import path
 
-from polls import trainer_views, views
+from polls import share_views, trainer_views, views
 
 app_name = "polls"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("polls/<slug:slug>/results.csv", views.poll_export, name="export"),
     path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
     path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
+    # Join, share and embed (polls/share_views.py).
+    path("j/<str:code>", share_views.join, name="join"),
+    path("j/<str:code>/", share_views.join),
+    path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),
+    path("polls/<slug:slug>/qr.png", share_views.qr_png_download, name="qr_png"),
 ]
