@@ -13,6 +13,7 @@ from core import versions
 from polls import editing
 from polls.live import LivePoll, conditional, live_poll
 from polls.models import Poll
+from polls.qr import join_address, qr_drawing
 from polls.results import poll_results
 from polls.trainer_views import managed_poll
 from polls.views import visible_poll
@@ -37,11 +38,6 @@ def _live_context(live: LivePoll, user) -> dict:
     }
 
 
-def join_address(request: HttpRequest, poll: Poll) -> str:
-    """The address the room types or scans."""
-    return request.build_absolute_uri(poll.get_absolute_url())
-
-
 @require_safe
 @login_required
 def poll_present(request: HttpRequest, slug: str) -> HttpResponse:
@@ -49,7 +45,8 @@ def poll_present(request: HttpRequest, slug: str) -> HttpResponse:
     visible_poll(request, slug, with_author=False)  # a draft: 404 for those who may not see it
     live = live_poll(slug)
     poll = _presented(request, live)
-    context = {**_live_context(live, request.user), "join_url": join_address(request, poll)}
+    address = join_address(poll)
+    context = {**_live_context(live, request.user), "join_url": address, "qr": qr_drawing(address)}
     return render(request, "polls/present.html", context)
 
 
