@@ -10,15 +10,18 @@ from benchlib import pg_params
 # wrk: every request carries the ETag the phone got, as a browser revalidating its copy.
 LUA_LIVE = """
 local etag = "%(etag)s"
+headers = {["If-None-Match"] = etag, ["HX-Request"] = "true"}
 request = function()
-  return wrk.format("GET", nil, {["If-None-Match"] = etag, ["HX-Request"] = "true"})
+  return wrk.format("GET", nil, headers)
 end
 """
 # The same, paced like a phone: about one request every 3 s per connection, with jitter so
-# 300 phones do not ask in lockstep.
+# 300 phones do not ask in lockstep; each on a new connection, as a phone's next refresh
+# comes after gunicorn's keep-alive (2 s) has closed the last one.
 LUA_LIVE_PACED = (
     LUA_LIVE
     + """
+headers["Connection"] = "close"
 math.randomseed(os.time())
 delay = function()
   return %(interval_ms)d - 500 + math.random(0, 1000)

@@ -5,6 +5,7 @@ database query when nothing has, so everything a refresh needs is kept in the ca
 the poll's version (core/versions.py):
 
 * the poll's id by its slug (a slug never changes once the poll is created);
+  each worker also keeps these two in its own memory (below);
 * the poll row itself, under the ``content`` part of its version (every edit, close, open
   and reveal replaces that part, so a stale row is never used);
 * the counts, under both parts (polls/results.py);
@@ -18,6 +19,8 @@ right, because what they may see only changes with a write (a vote, a reveal, an
 with the state. A forged tag gains nothing: a 304 has no body.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -55,25 +58,72 @@ class LivePoll:
         return any(tag.strip().startswith(prefix) for tag in sent.split(","))
 
 
-def live_poll(slug: str) -> LivePoll | None:
-    """The poll and its version, from the cache when its version is unchanged (no query);
-    None when there is no poll with this slug."""
-    pk = cache.get(_SLUG_KEY.format(slug=slug))
+# This worker's own copies: a slug's poll id (a slug never changes), and poll rows by the
+# content part of their version. A row is used only when the version read from the shared
+# cache for this request names it, so it is never used after a write anywhere; this saves
+# two cache round trips per refresh, leaving one (the version).
+_LOCAL_ENTRIES = 512
+_local: OrderedDict[str, object] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(key: str):
+    with _local_lock:
+        value = _local.get(key)
+        if value is not None:
+            _local.move_to_end(key)
+        return value
+
+
+def _local_set(key: str, value) -> None:
+    with _local_lock:
+        _local[key] = value
+        _local.move_to_end(key)
+        while len(_local) > _LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def _forget(key: str) -> None:
+    with _local_lock:
+        _local.pop(key, None)
+    cache.delete(key)
+
+
+def _poll_id(slug: str) -> int | None:
+    key = _SLUG_KEY.format(slug=slug)
+    pk = _local_get(key) or cache.get(key)
     if pk is None:
         pk = Poll.objects.filter(slug=slug).values_list("pk", flat=True).first()
         if pk is None:
             return None
-        cache.set(_SLUG_KEY.format(slug=slug), pk, settings.POLLS_RESULTS_CACHE_SECONDS)
+        cache.set(key, pk, settings.POLLS_RESULTS_CACHE_SECONDS)
+    _local_set(key, pk)
+    return pk
+
+
+def live_poll(slug: str, *, retry: bool = True) -> LivePoll | None:
+    """The poll and its version, from the cache when its version is unchanged (no query);
+    None when there is no poll with this slug."""
+    pk = _poll_id(slug)
+    if pk is None:
+        return None
     version = versions.read(pk)  # before the row: see core/versions.py
     key = _POLL_KEY.format(pk=pk, content=version.content)
-    poll = cache.get(key)
+    poll = _local_get(key) or cache.get(key)
     if poll is None or poll.slug != slug:
         poll = Poll.objects.filter(pk=pk, slug=slug).first()
-        if poll is None:  # deleted, and the slug perhaps taken again: start over
-            cache.delete(_SLUG_KEY.format(slug=slug))
-            return None
+        if poll is None:  # deleted, and the slug perhaps taken again: look it up afresh
+            _forget(_SLUG_KEY.format(slug=slug))
+            return live_poll(slug, retry=False) if retry else None
         cache.set(key, poll, settings.POLLS_RESULTS_CACHE_SECONDS)
+    _local_set(key, poll)
     return LivePoll(poll=poll, version=version)
+
+
+def clear_local() -> None:
+    """Forget this worker's copies (tests and benchmarks start cold)."""
+    with _local_lock:
+        _local.clear()
 
 
 def has_voted(*, poll: Poll, voter: Voter) -> bool:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,12 +16,13 @@ from polls.models import Poll
 from polls.qr import join_address, qr_drawing
 from polls.results import poll_results
 from polls.trainer_views import managed_poll
-from polls.views import visible_poll
 
 
 def _presented(request: HttpRequest, live: LivePoll | None) -> Poll:
     """The poll, if this user may present it: its trainer, or staff (anyone else: 403)."""
-    if live is None or not live.poll.results_always_visible_to(request.user):
+    if live is None or not (live.poll.is_published or live.poll.is_managed_by(request.user)):
+        raise Http404("No poll here.")  # a draft, as its page: only for those who manage it
+    if not live.poll.results_always_visible_to(request.user):
         raise PermissionDenied("Only the poll's trainer and staff can present it.")
     return live.poll
 
@@ -42,7 +43,6 @@ def _live_context(live: LivePoll, user) -> dict:
 @login_required
 def poll_present(request: HttpRequest, slug: str) -> HttpResponse:
     """The presenter view: question, how to join, the live total and, once shown, bars."""
-    visible_poll(request, slug, with_author=False)  # a draft: 404 for those who may not see it
     live = live_poll(slug)
     poll = _presented(request, live)
     address = join_address(poll)

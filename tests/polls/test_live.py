@@ -85,3 +85,12 @@ def test_a_deleted_poll_is_404_even_with_its_slug_cached(poll, trainer):
     voter_client().get(results_url(poll))
     editing.poll_delete(poll=poll)
     assert voter_client().get(results_url(poll)).status_code == 404
+
+
+def test_a_slug_taken_again_after_a_delete_shows_the_new_poll(trainer):
+    old = make_poll(author=trainer, slug="room", choices=("Old A", "Old B"))
+    assert "Old A" in voter_client().get(results_url(old)).content.decode()
+    editing.poll_delete(poll=old)
+    new = make_poll(author=trainer, slug="room", choices=("New A", "New B"))
+    html = voter_client().get(results_url(new)).content.decode()
+    assert "New A" in html and "Old A" not in html

@@ -131,3 +131,21 @@ def test_the_admin_actions_show_and_hide_through_the_service(hidden_poll, superu
     client.post(changelist, {**data, "action": "hide_results"})
     hidden_poll.refresh_from_db()
     assert hidden_poll.results_hidden
+
+
+def test_the_admin_form_s_field_goes_through_the_same_service(hidden_poll, superuser, rf):
+    from django.contrib import admin
+
+    class EditedForm:  # what the admin's form reports: only this field was edited
+        cleaned_data = {"results_hidden": False}
+
+        def edited_fields(self):
+            return ["results_hidden"]
+
+    before = versions.read(hidden_poll.pk)
+    request = rf.post("/admin/polls/poll/")
+    request.user = superuser
+    admin.site._registry[Poll].save_model(request, hidden_poll, EditedForm(), change=True)
+    hidden_poll.refresh_from_db()
+    assert not hidden_poll.results_hidden
+    assert versions.read(hidden_poll.pk).results != before.results
