@@ -107,7 +107,7 @@ class PollAdmin(admin.ModelAdmin):
     readonly_fields = ("vote_total", "published_at", "created_at", "updated_at")
     autocomplete_fields = ("author",)
     inlines = (ChoiceInline,)
-    actions = ("open_polls", "close_polls")
+    actions = ("open_polls", "close_polls", "show_results", "hide_results")
     fieldsets = (
         (None, {"fields": ("question", "slug", "intro", "author", "status", LOADED_VALUES)}),
         (
@@ -118,6 +118,7 @@ class PollAdmin(admin.ModelAdmin):
                     "max_choices",
                     "who_can_vote",
                     "results_visibility",
+                    "results_hidden",
                     "allow_vote_change",
                 )
             },
@@ -142,7 +143,10 @@ class PollAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Poll, form, change: bool) -> None:
         if change:
             changes = {name: form.cleaned_data[name] for name in form.edited_fields()}
+            hidden = changes.pop("results_hidden", None)
             editing.poll_change(poll=obj, changes=changes)
+            if hidden is not None:  # the presenter's Show / Hide results, same service
+                editing.poll_reveal(poll=obj, show=not hidden)
         else:
             editing.poll_add(poll=obj)
 
@@ -171,6 +175,18 @@ class PollAdmin(admin.ModelAdmin):
         for poll in queryset:
             editing.poll_close(poll=poll)
         self.message_user(request, f"Closed {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Show the results of the selected polls", permissions=["change"])
+    def show_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_reveal(poll=poll, show=True)
+        self.message_user(request, f"Results shown for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Hide the results of the selected polls", permissions=["change"])
+    def hide_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_reveal(poll=poll, show=False)
+        self.message_user(request, f"Results hidden for {len(queryset)} poll(s).", messages.SUCCESS)
 
 
 @admin.register(Ballot)

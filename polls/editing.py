@@ -14,12 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core import versions
 from core.text import SingleLineValidator, has_control_characters, single_line
+from polls.joincodes import join_code_random
 from polls.locks import poll_lock
 from polls.models import Ballot, Choice, Poll
 
@@ -59,6 +60,14 @@ def poll_slug(*, question: str) -> str:
         if candidate not in taken:
             return candidate
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def join_code_free() -> str:
+    """A join code no poll has yet (the unique constraint still decides a race)."""
+    while True:
+        code = join_code_random()
+        if not Poll.objects.filter(join_code=code).exists():
+            return code
 
 
 def choices_with_votes(*, poll: Poll) -> dict[int, int]:
@@ -241,7 +250,12 @@ def poll_create(
     for attempt in range(5):
         try:
             with transaction.atomic():
-                poll = Poll(author=author, slug=poll_slug(question=values["question"]), **values)
+                poll = Poll(
+                    author=author,
+                    slug=poll_slug(question=values["question"]),
+                    join_code=join_code_free(),
+                    **values,
+                )
                 if publish:
                     poll.status = Poll.Status.PUBLISHED
                     poll.published_at = timezone.now()
@@ -252,8 +266,9 @@ def poll_create(
                 )
                 return poll
         except IntegrityError:
-            # Someone took the same slug a moment ago; pick the next one.
-            if attempt == 4 or not Poll.objects.filter(slug=poll.slug).exists():
+            # Someone took the same slug (or join code) a moment ago; pick the next one.
+            taken = Q(slug=poll.slug) | Q(join_code=poll.join_code)
+            if attempt == 4 or not Poll.objects.filter(taken).exists():
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -356,6 +371,20 @@ def poll_close(*, poll: Poll) -> Poll:
             poll.closes_at = now
             poll.save(update_fields=["opens_at", "closes_at", "updated_at"])
             versions.content_changed(poll_id=poll.pk)
+    return poll
+
+
+def poll_reveal(*, poll: Poll, show: bool) -> Poll:
+    """Show the counts to the room (as the poll's rule allows) or hide them from all but the
+    trainer and staff; every cached copy that shows or hides them is retired with it."""
+    with transaction.atomic():
+        poll = _locked(poll)
+        if poll.results_hidden == (not show):
+            return poll
+        poll.results_hidden = not show
+        poll.save(update_fields=["results_hidden", "updated_at"])
+        versions.content_changed(poll_id=poll.pk)
+        versions.results_changed(poll_id=poll.pk)
     return poll
 
 

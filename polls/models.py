@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import single_line
+from polls.joincodes import MAX_LENGTH as JOIN_CODE_MAX_LENGTH
+from polls.joincodes import join_code_random
 from polls.markup import render_markdown
 
 
@@ -78,12 +80,25 @@ class Poll(models.Model):
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_VOTE,
     )
+    results_hidden = models.BooleanField(
+        "results hidden by the trainer",
+        default=False,
+        help_text="While ticked, only the trainer and staff see the counts, whatever the "
+        "rule above says (the presenter view's Show results / Hide results).",
+    )
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    join_code = models.CharField(
+        max_length=JOIN_CODE_MAX_LENGTH,
+        unique=True,
+        default=join_code_random,
+        editable=False,
+        help_text="The short code a room types to open the poll: /j/<code>.",
+    )
 
     objects = PollQuerySet.as_manager()
 
@@ -122,6 +137,9 @@ class Poll(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("polls:detail", kwargs={"slug": self.slug})
+
+    def get_join_url(self) -> str:
+        return reverse("polls:join", kwargs={"code": self.join_code})
 
     @property
     def intro_safe(self) -> SafeString:
@@ -183,9 +201,14 @@ class Poll(models.Model):
         return user.is_authenticated and (user.is_staff or self.is_managed_by(user))
 
     def results_visible_to(self, user, *, has_voted: bool) -> bool:
-        """Whether this reader may see the results now, by the poll's visibility rule."""
+        """Whether this reader may see the results now: the trainer and staff always; anyone
+        else only while the trainer has not hidden them *and* the poll's rule allows it.
+
+        The one place this is decided (pages, fragments, the presenter, embeds, the CSV)."""
         if self.results_always_visible_to(user):
             return True
+        if self.results_hidden:
+            return False
         rule = self.results_visibility
         if rule == self.ResultsVisibility.ALWAYS:
             return True

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -14,6 +14,8 @@ from core import versions
 from core.ratelimit import client_ip, ratelimit_hit
 from core.versions import PollVersion
 from polls import voting
+from polls.live import conditional, live_poll
+from polls.live import has_voted as has_voted_in
 from polls.models import Poll
 from polls.pagecache import cached_for_first_time_readers
 from polls.results import poll_results, results_csv
@@ -130,26 +132,37 @@ def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def poll_results_fragment(request: HttpRequest, slug: str) -> HttpResponse:
-    """The results block alone: htmx refreshes it while the poll is open."""
-    poll = visible_poll(request, slug)
-    version = versions.read(poll.pk)
-    has_voted = poll.results_visibility == Poll.ResultsVisibility.AFTER_VOTE and bool(
-        voting.ballot_choice_ids(poll=poll, voter=voter_for_request(request))
+    """The results block alone, which htmx refreshes: from the cache, 304 when unchanged."""
+    live = live_poll(slug)
+    if live is None:
+        raise Http404("No poll here.")
+    poll = live.poll
+    if not poll.is_published and not poll.is_managed_by(request.user):
+        raise Http404("No poll here.")
+    if live.is_unchanged_for(request):
+        return conditional(HttpResponseNotModified(), live, "same")
+    has_voted = (
+        poll.results_visibility == Poll.ResultsVisibility.AFTER_VOTE
+        and not poll.results_hidden
+        and has_voted_in(poll=poll, voter=voter_for_request(request))
     )
-    if not poll.results_visible_to(request.user, has_voted=has_voted):
-        if request.htmx:  # stop the refresh and leave a note where the results were
-            return HttpResponseStopPolling(
-                '<p id="poll-results" class="small text-body-secondary">'
-                "The results are not shown at the moment.</p>"
-            )
-        raise Http404("Results are not visible.")
     context = {
         "poll": poll,
-        "results": poll_results(poll, version),
         "live_results": poll.is_open,
         "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
     }
-    return render(request, "polls/_results.html", context)
+    if poll.results_visible_to(request.user, has_voted=has_voted):
+        context["results"] = poll_results(poll, live.version)
+        response = render(request, "polls/_results.html", context)
+        return conditional(response, live, "counts")
+    if poll.results_hidden:  # the trainer may show them any moment: keep asking
+        return conditional(render(request, "polls/_results_waiting.html", context), live, "wait")
+    if request.htmx:  # stop the refresh and leave a note where the results were
+        return HttpResponseStopPolling(
+            '<p id="poll-results" class="small text-body-secondary">'
+            "The results are not shown at the moment.</p>"
+        )
+    raise Http404("Results are not visible.")
 
 
 def _refused_vote(

@@ -14,13 +14,15 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached fragments must not leak from one test to the next."""
-    from polls import pagecache
+    from polls import live, pagecache
 
     cache.clear()
     pagecache.clear_local()
+    live.clear_local()
     yield
     cache.clear()
     pagecache.clear_local()
+    live.clear_local()
 
 
 @pytest.fixture

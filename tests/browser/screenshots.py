@@ -4,7 +4,8 @@
 
 writes docs/screenshot-poll.png (the demo poll after a vote, light scheme, the top of the
 page) and
-docs/screenshot-poll-phone-dark.png (its results on a 375-px phone, dark scheme).
+docs/screenshot-poll-phone-dark.png (its results on a 375-px phone, dark scheme) and
+docs/img/presenter.png (the demo poll's presenter view on a 1280x720 projector, results shown).
 """
 
 from pathlib import Path
@@ -44,3 +45,17 @@ def test_screenshot_poll_page_on_a_dark_phone(new_context, demo):
     page = voted_demo_page(new_context, viewport={"width": 375, "height": 812}, color_scheme="dark")
     results(page).scroll_into_view_if_needed()
     page.screenshot(path=str(DOCS / "screenshot-poll-phone-dark.png"))
+
+
+def test_screenshot_presenter_view(new_context, demo):
+    from tests.browser.helpers import log_in
+
+    voted_demo_page(new_context, viewport={"width": 390, "height": 844})
+    page = new_context(viewport={"width": 1280, "height": 720}).new_page()
+    log_in(page, "trainer", "socialpoll-demo")  # the demo's trainer (polls/demo.py)
+    page.goto(DEMO_URL + "present/")
+    expect(page.locator("#present-total")).to_contain_text("votes")
+    expect(page.locator(".present-row").first).to_be_visible()
+    page.wait_for_timeout(700)  # the bars' width transition (.6 s) ends: a still picture
+    (DOCS / "img").mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "img" / "presenter.png"))

@@ -80,6 +80,26 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
+    # The presenter view and its live block: the poll's trainer and staff (as the CSV);
+    # a draft's, as its page, only for those who may manage it. Show / Hide results: the
+    # poll's trainer and those who may change any poll (an empty form hides them).
+    "polls:present": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:reveal": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
     # --- discussion ----------------------------------------------------------------
     "comments:post": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
     "comments:post [draft]": (
