@@ -4,7 +4,7 @@ import json
 import logging
 import secrets
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -86,6 +86,15 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         signin.signin_succeeded(self.request, response, form.cleaned_data["username"])
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, saying so on the page it lands on."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have logged out.")
         return response
 
 

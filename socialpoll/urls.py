@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Login and password reset with limits (core/signin.py), ahead of Django's own.
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("health/", core_views.health, name="health"),
