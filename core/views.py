@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core import signin
+from core import signin, signup
 from core.cache import cache
 
 logger = logging.getLogger("socialpoll.health")
@@ -82,6 +82,18 @@ class LoginView(auth_views.LoginView):
             form = self.get_form_class()(request, initial={"username": username})
             return _refused(self, refusal, form)
         return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form) -> HttpResponse:
+        if signup.awaits_confirmation(
+            username=form.data.get("username", "")[:150], password=form.data.get("password", "")
+        ):
+            form.errors.clear()
+            form.add_error(
+                None,
+                "Please confirm your email address first: follow the link in the email we sent "
+                "you when you signed up.",
+            )
+        return super().form_invalid(form)
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
