@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 from comments import moderation
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.remember import remembered_commenter
 from comments.thread import thread_page
 from core import versions
 from core.versions import PollVersion
@@ -82,9 +83,11 @@ def discussion_context(
     page: int | None = None,
     just_posted: int | None = None,
     also_own: set[int] = frozenset(),
+    commenter: dict[str, str] | None = None,
 ) -> dict:
     """What comments/_discussion.html needs to show this reader the discussion
-    (``also_own``: their comments that their browser does not list yet, just posted)."""
+    (``also_own``: their comments that their browser does not list yet, just posted;
+    ``commenter``: the details to fill in, when the request's cookie is out of date)."""
     if version is None:
         version = versions.read(poll.pk)
     page = page or _page_number(request)
@@ -108,7 +111,7 @@ def discussion_context(
         "thread": SimpleLazyObject(lambda: thread_page(poll=poll, page=page, own=own)),
         "personal": bool(own) or just_posted is not None,
         "just_posted": just_posted,
-        "form": CommentForm(poll=poll, voter=voter_for_request(request), user=user),
+        "form": comment_form(request, poll, commenter=commenter),
         "can_moderate": can_moderate,
         "pending": waiting["pending"] if can_moderate else 0,
         "held_by_reports": moderation.held_by_reports(poll=poll) if waiting["held"] else [],
@@ -117,3 +120,16 @@ def discussion_context(
         "max_depth": settings.COMMENTS_MAX_DEPTH,
         "zone": timezone.get_current_timezone_name(),
     }
+
+
+def comment_form(
+    request: HttpRequest, poll: Poll, *, commenter: dict[str, str] | None = None, **kwargs
+) -> CommentForm:
+    """An empty comment form for this reader, filled in with the details their browser
+    remembers ("Remember me", comments/remember.py)."""
+    if commenter is None:
+        commenter = remembered_commenter(request)
+    initial = {**kwargs.pop("initial", {}), **commenter, "remember": bool(commenter)}
+    return CommentForm(
+        poll=poll, voter=voter_for_request(request), user=request.user, initial=initial, **kwargs
+    )

@@ -76,6 +76,12 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
+    remember = forms.BooleanField(
+        label="Remember me",
+        required=False,
+        help_text="Keeps your name, email and website in this browser (a cookie) for your "
+        "next comment. Untick it and post to forget them.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(
         required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
@@ -105,7 +111,7 @@ class CommentForm(forms.Form):
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
         if self.user is not None:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "remember"):
                 del self.fields[name]
         if not self.is_bound:
             served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)

@@ -19,4 +19,9 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_RESET_ADDRESS_LIMIT": 10,
     "SIGNIN_RESET_EMAIL_LIMIT": 3,
     "SIGNIN_RESET_WINDOW": 60 * 60,
+    # Sign-ups per window (seconds): from one address (a workshop room signs up together),
+    # and for one email address typed (each sends an email).
+    "SIGNUP_ADDRESS_LIMIT": 40,
+    "SIGNUP_EMAIL_LIMIT": 3,
+    "SIGNUP_WINDOW": 60 * 60,
 }

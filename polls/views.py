@@ -23,6 +23,7 @@ from polls.voters import voter_for_request
 
 # How each refused vote is answered. Bad input is 400; a rule about the poll or the voter
 # is 403; a second ballot where changes are not allowed is 409.
+NOTICE_SAYS_WHY = frozenset({"closed", "not_open", "login_required"})
 VOTE_ERROR_STATUS = {
     "invalid_choice": 400,
     "no_choice": 400,
@@ -172,6 +173,8 @@ def _refused_vote(
     context = vote_context(
         request, poll, version=versions.read(poll.pk), error=error.messages[0], selected=selected
     )
+    # The block's own notice already says "closed", "opens on" or "log in": said once.
+    context["error_in_notice"] = error.code in NOTICE_SAYS_WHY
     response = TemplateResponse(request, template, context, status=status)
     if request.htmx:
         # htmx leaves 4xx answers unswapped; the page's script swaps answers that carry
@@ -214,7 +217,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused_vote(request, poll, error, selected, VOTE_ERROR_STATUS.get(error.code, 400))
-    thanks = "Thanks for voting!" if outcome.created else "Your vote is changed."
+    thanks = "Thanks for voting!" if outcome.created else "Your vote was changed."
     if not outcome.created and not outcome.changed:
         thanks = "Your vote stays as it was."
     if request.htmx:

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # In DEBUG (make run) the site's 404 page, with the detail in the console.
+    "socialpoll.notfound.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "socialpoll.urls"
