@@ -123,6 +123,7 @@ class PollAdmin(admin.ModelAdmin):
             },
         ),
         ("Schedule", {"fields": ("opens_at", "closes_at")}),
+        ("Discussion", {"fields": ("notify_pending",)}),
         ("Totals", {"fields": ("vote_total", "published_at", "created_at", "updated_at")}),
     )
 

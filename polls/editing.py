@@ -38,6 +38,7 @@ POLL_FIELDS = (
     "allow_vote_change",
     "opens_at",
     "closes_at",
+    "notify_pending",
 )
 
 

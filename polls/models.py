@@ -81,6 +81,11 @@ class Poll(models.Model):
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
+    notify_pending = models.BooleanField(
+        "email me when a comment awaits review",
+        default=False,
+        help_text="The trainer gets an email for each new comment held for review.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
