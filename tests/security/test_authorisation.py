@@ -132,6 +132,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "comment",
         {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
     ),
+    # The trainer's own queue: the poll's trainer and moderators act on a comment awaiting
+    # review (an empty form is told to choose and sent back to the queue).
+    "comments:review": (
+        "pending-comment",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
+    ),
     # The signed token is the authority (one click from an email), not the account.
     "comments:unsubscribe": (
         "token",
