@@ -15,4 +15,7 @@ urlpatterns = [
     path("polls/<slug:slug>/results.csv", views.poll_export, name="export"),
     path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
     path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
+    path("polls/<slug:slug>/reopen/", trainer_views.poll_reopen, name="reopen"),
+    path("polls/<slug:slug>/duplicate/", trainer_views.poll_duplicate, name="duplicate"),
+    path("polls/<slug:slug>/delete/", trainer_views.poll_delete, name="delete"),
 ]

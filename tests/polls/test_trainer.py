@@ -313,10 +313,13 @@ def test_close_now_closes_the_poll(client, trainer):
     assert "The poll is closed." in response.content.decode()
 
 
-def test_close_now_needs_a_post(client, trainer):
+def test_close_now_without_javascript_asks_first_and_closes_only_on_post(client, trainer):
     poll = make_poll(author=trainer)
     client.force_login(trainer)
-    assert client.get(f"/polls/{poll.slug}/close/").status_code == 405
+    html = client.get(f"/polls/{poll.slug}/close/").content.decode()
+    assert "Close “" in html and "now?" in html and 'method="post"' in html
+    poll.refresh_from_db()
+    assert poll.state == "open"
 
 
 def test_close_now_returns_to_my_polls_when_asked(client, trainer):

@@ -68,7 +68,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "302 403 200 403 403 200", "POST": "302 403 400 403 403 400"},
     ),
-    "polls:close": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # GET asks to confirm (a page without JavaScript); the form posts.
+    "polls:close": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
+    "polls:reopen": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    "polls:duplicate": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    "polls:delete": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
     # Results export: the poll's trainer and staff (polls/models.py results_always_visible_to
     # says staff see results whatever the rule, so a comments moderator may export too).
     "polls:export": (
