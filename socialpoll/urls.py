@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import timezones
 from core import views as core_views
 
 admin.site.site_header = "socialpoll administration"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("settings/time-zone/", timezones.time_zone_setting, name="time_zone"),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("", include("polls.urls")),
