@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,6 +17,20 @@ class PollQuerySet(models.QuerySet):
     def listed(self) -> "PollQuerySet":
         """Polls the home page shows: published, newest first."""
         return self.published().select_related("author").order_by("-published_at", "-pk")
+
+    def open_first(self) -> "PollQuerySet":
+        """Polls still taking votes (or about to) first, then the closed ones; newest first
+        within each (the home page's order)."""
+        closed = Q(closes_at__isnull=False, closes_at__lte=timezone.now())
+        return self.annotate(
+            is_closed=Case(When(closed, then=Value(1)), default=Value(0))
+        ).order_by("is_closed", "-published_at", "-pk")
+
+    def drafts_of(self, user) -> "PollQuerySet":
+        """A trainer's drafts, the one they touched last first."""
+        return self.authored_by(user).exclude(status=Poll.Status.PUBLISHED).order_by(
+            "-updated_at", "-pk"
+        )
 
     def authored_by(self, user) -> "PollQuerySet":
         return self.filter(author=user)

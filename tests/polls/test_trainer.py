@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from polls.models import Choice, Poll
@@ -181,7 +182,10 @@ def test_save_draft_keeps_the_poll_off_the_home_page(client, trainer):
     client.post(NEW, form_data("A", "B", action="draft"))
     poll = Poll.objects.get()
     assert poll.status == Poll.Status.DRAFT
-    assert poll.question not in client.get("/").content.decode()
+    assert poll.question not in Client().get("/").content.decode()
+    # its author finds it on the home page, among their drafts, leading to its form
+    mine = client.get("/").content.decode().split('id="drafts-heading"', 1)[1]
+    assert f'href="/polls/{poll.slug}/edit/">{poll.question}</a>' in mine
     assert "This poll is a draft" in client.get(poll.get_absolute_url()).content.decode()
 
 
