@@ -28,8 +28,10 @@ class PollQuerySet(models.QuerySet):
 
     def drafts_of(self, user) -> "PollQuerySet":
         """A trainer's drafts, the one they touched last first."""
-        return self.authored_by(user).exclude(status=Poll.Status.PUBLISHED).order_by(
-            "-updated_at", "-pk"
+        return (
+            self.authored_by(user)
+            .exclude(status=Poll.Status.PUBLISHED)
+            .order_by("-updated_at", "-pk")
         )
 
     def authored_by(self, user) -> "PollQuerySet":

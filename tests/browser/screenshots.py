@@ -73,8 +73,12 @@ def workshop_home() -> None:
         ("What counts as assessment?", sam, after_vote, (11, 8, 3), 3, None),
     ]
     choices = {
-        0: ("Learning with and from others", "Social media in a course", "Watching others",
-            "Something else"),
+        0: (
+            "Learning with and from others",
+            "Social media in a course",
+            "Watching others",
+            "Something else",
+        ),
         1: ("It is specific", "It comes in time to act on it", "It is kind"),
         2: ("Inverted", "Homework first"),
         3: ("What learners will be able to do", "A topic list", "A test item"),
@@ -83,23 +87,35 @@ def workshop_home() -> None:
     }
     for index, (question, author, rule, votes, comments, closes) in enumerate(specs):
         poll = make_poll(
-            question=question, author=author, choices=choices[index], results_visibility=rule,
-            closes_at=closes, published_at=timezone.now() - timedelta(hours=index),
+            question=question,
+            author=author,
+            choices=choices[index],
+            results_visibility=rule,
+            closes_at=closes,
+            published_at=timezone.now() - timedelta(hours=index),
         )
         for choice, count in zip(poll.choices.all(), votes, strict=False):
             make_ballots(poll, count, choice=choice)
         for n in range(comments):
-            comment_place(poll=poll, parent=None, name=f"Reader {n}", body="Good point.",
-                          status="approved")
+            comment_place(
+                poll=poll, parent=None, name=f"Reader {n}", body="Good point.", status="approved"
+            )
         if index >= 4:
             editing.poll_close(poll=poll)
-    make_poll(question="Define “learning culture” for our March cohort", author=morgan,
-              status=Poll.Status.DRAFT, published_at=None)
+    make_poll(
+        question="Define “learning culture” for our March cohort",
+        author=morgan,
+        status=Poll.Status.DRAFT,
+        published_at=None,
+    )
 
 
 @pytest.mark.parametrize(
     ("name", "viewport"),
-    [("home-desktop", {"width": 1280, "height": 800}), ("home-phone", {"width": 390, "height": 844})],
+    [
+        ("home-desktop", {"width": 1280, "height": 800}),
+        ("home-phone", {"width": 390, "height": 844}),
+    ],
 )
 def test_screenshot_home(new_context, name, viewport):
     workshop_home()
