@@ -94,7 +94,7 @@ def discussion_context(
     own = own_pending_ids(request, poll) | set(also_own)
     user = request.user
     can_moderate = moderation.can_moderate(user)
-    can_restore = can_moderate or poll.is_managed_by(user)
+    can_restore = moderation.may_review(user=user, poll=poll)
     # One query for those who may act on what waits: how much, and whether any of it was
     # published before (held after reports) and could be restored from the page.
     waiting = {"pending": 0, "held": 0}

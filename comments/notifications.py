@@ -103,3 +103,29 @@ def send_reply(comment_id: int) -> bool:
         },
     )
     return True
+
+
+def send_pending_review(comment_id: int) -> bool:
+    """Tell the poll's trainer, if they asked for it on the poll, that a new comment awaits
+    their review (the link opens their queue on the poll page)."""
+    comment = (
+        Comment.objects.select_related("poll", "poll__author")
+        .filter(pk=comment_id, status=Comment.Status.PENDING, approved_at__isnull=True)
+        .first()
+    )
+    if comment is None or not comment.poll.notify_pending:
+        return False
+    author = comment.poll.author
+    if not author.email or comment.user_id == author.pk:
+        return False
+    _send(
+        to=author.email,
+        subject=f"A comment awaits your review on “{comment.poll.question}”",
+        template="pending_review",
+        context={
+            "comment": comment,
+            "poll": comment.poll,
+            "queue_url": absolute(f"{comment.poll.get_absolute_url()}#review-queue"),
+        },
+    )
+    return True

@@ -313,6 +313,8 @@ def comment_post(
         return _already_posted(earlier, author, comment.body)
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
+    elif comment.status == Comment.Status.PENDING:
+        tasks.review_on_commit(comment)
     return comment
 
 

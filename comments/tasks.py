@@ -20,6 +20,18 @@ def notify_reply(comment_id: int) -> bool:
     return notifications.send_reply(comment_id)
 
 
+@task()
+def notify_pending_review(comment_id: int) -> bool:
+    return notifications.send_pending_review(comment_id)
+
+
+def review_on_commit(comment: Comment) -> None:
+    """Once this transaction commits, tell the poll's trainer (if they asked) that the
+    comment awaits their review."""
+    if comment.poll.notify_pending:
+        transaction.on_commit(partial(notify_pending_review.enqueue, comment_id=comment.pk))
+
+
 def notify_on_commit(comment: Comment) -> None:
     """Once this transaction commits, tell the poll's author and the person replied to."""
     transaction.on_commit(partial(notify_poll_author.enqueue, comment_id=comment.pk))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import feeds, views
+from comments import feeds, review_views, views
 
 app_name = "comments"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment_permalink, name="permalink"),
     path("comments/<int:pk>/reply/", views.comment_reply_form, name="reply_form"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    path("comments/<int:pk>/review/", review_views.comment_review, name="review"),
     path("comments/<int:pk>/restore/", views.comment_restore, name="restore"),
     path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe, name="unsubscribe"),
 ]

@@ -107,7 +107,7 @@ class PollAdmin(admin.ModelAdmin):
     readonly_fields = ("vote_total", "published_at", "created_at", "updated_at")
     autocomplete_fields = ("author",)
     inlines = (ChoiceInline,)
-    actions = ("open_polls", "close_polls", "show_results", "hide_results")
+    actions = ("open_polls", "close_polls", "show_results", "hide_results", "duplicate_polls")
     fieldsets = (
         (None, {"fields": ("question", "slug", "intro", "author", "status", LOADED_VALUES)}),
         (
@@ -124,6 +124,7 @@ class PollAdmin(admin.ModelAdmin):
             },
         ),
         ("Schedule", {"fields": ("opens_at", "closes_at")}),
+        ("Discussion", {"fields": ("notify_pending",)}),
         ("Totals", {"fields": ("vote_total", "published_at", "created_at", "updated_at")}),
     )
 
@@ -187,6 +188,12 @@ class PollAdmin(admin.ModelAdmin):
         for poll in queryset:
             editing.poll_reveal(poll=poll, show=False)
         self.message_user(request, f"Results hidden for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate the selected polls as drafts", permissions=["add"])
+    def duplicate_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_duplicate(poll=poll, author=request.user)
+        self.message_user(request, f"Copied {len(queryset)} poll(s) as drafts.", messages.SUCCESS)
 
 
 @admin.register(Ballot)

@@ -39,6 +39,7 @@ POLL_FIELDS = (
     "allow_vote_change",
     "opens_at",
     "closes_at",
+    "notify_pending",
 )
 
 
@@ -393,6 +394,31 @@ def poll_delete(*, poll: Poll) -> None:
     with transaction.atomic():
         _locked(poll).delete()
         versions.content_changed(poll_id=poll.pk)
+
+
+def poll_discard(*, poll: Poll) -> None:
+    """A trainer deletes a poll nobody has voted in (one with ballots is kept: close it)."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        ballots = Ballot.objects.filter(poll=locked).count()
+        if ballots:
+            raise ValidationError(
+                f"“{locked.question}” has {_votes(ballots)}, so it cannot be deleted: "
+                "the votes are people's answers. Close it instead.",
+                code="has_ballots",
+            )
+        locked.delete()
+        versions.content_changed(poll_id=poll.pk)
+
+
+def poll_duplicate(*, poll: Poll, author) -> Poll:
+    """A copy of the poll as a draft for the next workshop: the same question, intro,
+    choices and settings, a new slug, no ballots, no comments, no schedule (its dates were
+    for the last workshop)."""
+    fields = {name: getattr(poll, name) for name in POLL_FIELDS}
+    fields.update(opens_at=None, closes_at=None)
+    choices = [ChoiceInput(id=None, text=choice.text) for choice in poll.choices.all()]
+    return poll_create(author=author, fields=fields, choices=choices, publish=False)
 
 
 def polls_delete(*, polls: Iterable[Poll]) -> int:

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,6 +19,22 @@ class PollQuerySet(models.QuerySet):
     def listed(self) -> "PollQuerySet":
         """Polls the home page shows: published, newest first."""
         return self.published().select_related("author").order_by("-published_at", "-pk")
+
+    def open_first(self) -> "PollQuerySet":
+        """Polls still taking votes (or about to) first, then the closed ones; newest first
+        within each (the home page's order)."""
+        closed = Q(closes_at__isnull=False, closes_at__lte=timezone.now())
+        return self.annotate(
+            is_closed=Case(When(closed, then=Value(1)), default=Value(0))
+        ).order_by("is_closed", "-published_at", "-pk")
+
+    def drafts_of(self, user) -> "PollQuerySet":
+        """A trainer's drafts, the one they touched last first."""
+        return (
+            self.authored_by(user)
+            .exclude(status=Poll.Status.PUBLISHED)
+            .order_by("-updated_at", "-pk")
+        )
 
     def authored_by(self, user) -> "PollQuerySet":
         return self.filter(author=user)
@@ -88,6 +104,11 @@ class Poll(models.Model):
     )
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
+    )
+    notify_pending = models.BooleanField(
+        "email me when a comment awaits review",
+        default=False,
+        help_text="The trainer gets an email for each new comment held for review.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

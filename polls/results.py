@@ -16,6 +16,7 @@ import io
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count
 
 from core import versions
@@ -67,9 +68,16 @@ def count_results(poll: Poll) -> PollResults:
         .order_by("position", "pk")
         .values_list("pk", "text", "votes")
     )
-    votes = [count for _, _, count in choices]
     # A single-choice ballot holds exactly one choice: the voters are the sum of the votes.
-    total = Ballot.objects.filter(poll=poll).count() if poll.multiple else sum(votes)
+    total = Ballot.objects.filter(poll=poll).count() if poll.multiple else None
+    return _tally(poll, choices, total)
+
+
+def _tally(poll: Poll, choices: list[tuple[int, str, int]], total: int | None) -> PollResults:
+    """The results from each choice's count (and the voters, for multiple choice)."""
+    votes = [count for _, _, count in choices]
+    if total is None:
+        total = sum(votes)
     percents = _whole_percents(votes, total, add_up=not poll.multiple)
     top = max(votes, default=0)
     return PollResults(
@@ -86,6 +94,30 @@ def count_results(poll: Poll) -> PollResults:
             for (pk, text, count), percent in zip(choices, percents, strict=True)
         ),
     )
+
+
+def public_results_many(polls: list[Poll]) -> dict[int, PollResults]:
+    """The results of those polls whose results anyone may see now (the home page's
+    previews), counted in one query; each poll needs ``ballot_total`` (with_ballot_totals).
+    Who may see results is the poll's rule (Poll.results_visible_to), for a reader who has
+    not voted: the same for everyone, so the cards that show them can be shared."""
+    anyone = AnonymousUser()
+    shown = {p.pk: p for p in polls if p.results_visible_to(anyone, has_voted=False)}
+    if not shown:
+        return {}
+    rows = (
+        Choice.objects.filter(poll_id__in=shown)
+        .annotate(votes=Count("ballots"))
+        .order_by("poll_id", "position", "pk")
+        .values_list("poll_id", "pk", "text", "votes")
+    )
+    by_poll: dict[int, list[tuple[int, str, int]]] = {pk: [] for pk in shown}
+    for poll_id, pk, text, count in rows:
+        by_poll[poll_id].append((pk, text, count))
+    return {
+        pk: _tally(poll, by_poll[pk], poll.ballot_total if poll.multiple else None)
+        for pk, poll in shown.items()
+    }
 
 
 def _cache_key(poll: Poll, version: PollVersion) -> str:

@@ -24,4 +24,7 @@ urlpatterns = [
     path("j/<str:code>/", share_views.join),
     path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),
     path("polls/<slug:slug>/qr.png", share_views.qr_png_download, name="qr_png"),
+    path("polls/<slug:slug>/reopen/", trainer_views.poll_reopen, name="reopen"),
+    path("polls/<slug:slug>/duplicate/", trainer_views.poll_duplicate, name="duplicate"),
+    path("polls/<slug:slug>/delete/", trainer_views.poll_delete, name="delete"),
 ]

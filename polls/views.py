@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseStopPolling
@@ -51,7 +52,7 @@ class PollListView(ListView):
         return settings.POLLS_PER_PAGE
 
     def get_queryset(self):
-        return Poll.objects.listed()
+        return Poll.objects.listed().open_first()
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -62,11 +63,18 @@ class PollListView(ListView):
         # Read before the cards' data (which the template reads only if not cached); the
         # state is in the key too, since a closing time passes without any write.
         shown = versions.read_many(ids)
+        # The reader's time zone too: the cards show opening times.
         context["cards_key"] = ";".join(
-            f"{pk}:{shown[pk].both}:{Poll.state_of(*schedule)}" for pk, *schedule in rows
+            [timezone.get_current_timezone_name()]
+            + [f"{pk}:{shown[pk].both}:{Poll.state_of(*schedule)}" for pk, *schedule in rows]
         )
         context["cards_timeout"] = settings.POLLS_RESULTS_CACHE_SECONDS
-        context["polls"] = Poll.objects.listed().filter(pk__in=ids).with_ballot_totals()
+        context["polls"] = (
+            Poll.objects.listed().open_first().filter(pk__in=ids).with_ballot_totals()
+        )
+        user = self.request.user
+        if user.is_authenticated and user.has_perm("polls.add_poll"):
+            context["drafts"] = Poll.objects.drafts_of(user)[: settings.POLLS_PER_PAGE]
         return context
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import signup_views
+from core import signup_views, timezones
 from core import views as core_views
 
 admin.site.site_header = "socialpoll administration"
@@ -22,6 +22,7 @@ urlpatterns = [
         name="signup_confirm",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("settings/time-zone/", timezones.time_zone_setting, name="time_zone"),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("", include("polls.urls")),

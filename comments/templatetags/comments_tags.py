@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from comments import moderation
 from comments.discussion import discussion_context
 
 register = template.Library()
@@ -17,3 +18,32 @@ def poll_discussion(context, poll) -> SafeString:
     request = context["request"]
     block = discussion_context(request, poll, version=context.get("version"))
     return render_to_string("comments/_discussion.html", block, request=request)
+
+
+def review_queue_context(request, poll) -> dict:
+    """What comments/_review_queue.html shows the poll's trainer or a moderator."""
+    return {"poll": poll, "queue": moderation.review_queue(poll=poll), "request": request}
+
+
+@register.simple_tag(takes_context=True)
+def poll_review_queue(context, poll) -> SafeString:
+    """The trainer's own queue on the poll page: `{% poll_review_queue poll %}`.
+
+    Empty for everyone but the poll's trainer and moderators (who are signed in, so never
+    served the page cached for first-time readers: polls/pagecache.py)."""
+    request = context["request"]
+    if not moderation.may_review(user=request.user, poll=poll):
+        return SafeString("")
+    return render_to_string(
+        "comments/_review_queue.html", review_queue_context(request, poll), request=request
+    )
+
+
+@register.simple_tag
+def with_comment_counts(polls) -> list:
+    """These polls, each given ``comment_total`` (published comments) and ``comment_pending``
+    (awaiting review), in one query: `{% with_comment_counts polls as polls %}`.
+
+    How "My polls" and the home page show the discussion's size without polls importing
+    comments (the way ``with_ballot_totals`` gives them the votes)."""
+    return moderation.with_comment_counts(list(polls))

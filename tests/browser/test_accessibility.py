@@ -149,6 +149,68 @@ def page_not_found(page, poll):
     return response.text()
 
 
+def _trainer_of(page, poll) -> None:
+    """Log in as the poll's trainer, with comments awaiting review and a closed poll too."""
+    from django.contrib.auth.models import Group
+
+    from polls import editing
+
+    trainer = make_user("trainer-q", first_name="Morgan", last_name="Reyes")
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    poll.author = trainer
+    poll.save()
+    for name in ("Quinn", "Ravi"):
+        comment_place(poll=poll, parent=None, name=name, body="Held *here*", status="pending")
+    comment_place(poll=poll, parent=None, name="Bea", body="Published", status="approved")
+    editing.poll_close(poll=make_poll(author=trainer, question="Closed one?"))
+    make_poll(author=trainer, question="A draft?", status="draft", published_at=None)
+    log_in(page, "trainer-q", PASSWORD)
+
+
+def trainer_queue(page, poll):
+    _trainer_of(page, poll)
+    html = served(page, poll.get_absolute_url())
+    expect(page.locator("#review-queue")).to_contain_text("Awaiting your review")
+    return html
+
+
+def trainer_queue_after_htmx_approve(page, poll):
+    html = trainer_queue(page, poll)
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
+    page.locator("#review-queue button[value=approve]").first.click()
+    expect(page.locator("#review-queue [role=status]")).to_contain_text("Approved")
+    return html
+
+
+def my_polls(page, poll):
+    _trainer_of(page, poll)
+    html = served(page, reverse("polls:mine"))
+    expect(page.locator("table")).to_contain_text("2 to review")
+    return html
+
+
+def my_polls_close_dialog(page, poll):
+    html = my_polls(page, poll)
+    page.locator("a[data-confirm^=confirm-close]").first.click()
+    expect(page.locator("dialog[open]")).to_be_visible()
+    return html
+
+
+def home_for_a_trainer(page, poll):
+    _trainer_of(page, poll)
+    return served(page, "/")
+
+
+def close_confirmation_page(page, poll):
+    _trainer_of(page, poll)
+    return served(page, reverse("polls:close", args=[poll.slug]))
+
+
+def time_zone_page(page, poll):
+    _trainer_of(page, poll)
+    return served(page, reverse("time_zone"))
+
+
 SCENARIOS = [
     home,
     poll_before_voting,
@@ -162,6 +224,13 @@ SCENARIOS = [
     login_with_wrong_password,
     new_poll_form,
     page_not_found,
+    trainer_queue,
+    trainer_queue_after_htmx_approve,
+    my_polls,
+    my_polls_close_dialog,
+    home_for_a_trainer,
+    close_confirmation_page,
+    time_zone_page,
 ]
 
 

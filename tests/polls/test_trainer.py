@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from polls.models import Choice, Poll
@@ -160,7 +161,10 @@ def test_save_draft_keeps_the_poll_off_the_home_page(client, trainer):
     client.post(NEW, form_data("A", "B", action="draft"))
     poll = Poll.objects.get()
     assert poll.status == Poll.Status.DRAFT
-    assert poll.question not in client.get("/").content.decode()
+    assert poll.question not in Client().get("/").content.decode()
+    # its author finds it on the home page, among their drafts, leading to its form
+    mine = client.get("/").content.decode().split('id="drafts-heading"', 1)[1]
+    assert f'href="/polls/{poll.slug}/edit/">{poll.question}</a>' in mine
     assert "This poll is a draft" in client.get(poll.get_absolute_url()).content.decode()
 
 
@@ -292,10 +296,13 @@ def test_close_now_closes_the_poll(client, trainer):
     assert "The poll is closed." in response.content.decode()
 
 
-def test_close_now_needs_a_post(client, trainer):
+def test_close_now_without_javascript_asks_first_and_closes_only_on_post(client, trainer):
     poll = make_poll(author=trainer)
     client.force_login(trainer)
-    assert client.get(f"/polls/{poll.slug}/close/").status_code == 405
+    html = client.get(f"/polls/{poll.slug}/close/").content.decode()
+    assert "Close “" in html and "now?" in html and 'method="post"' in html
+    poll.refresh_from_db()
+    assert poll.state == "open"
 
 
 def test_close_now_returns_to_my_polls_when_asked(client, trainer):
