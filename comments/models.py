@@ -53,9 +53,21 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "stance__text",
             )
+            .select_related("stance")
             .order_by("path")
         )
+
+    def stance_counts(self, poll: Poll) -> dict[int, int]:
+        """Approved comments of the poll per choice they support (held, spam and removed
+        comments never count)."""
+        rows = (
+            self.filter(poll=poll, status=Comment.Status.APPROVED, stance__isnull=False)
+            .values_list("stance_id")
+            .annotate(n=models.Count("pk"))
+        )
+        return dict(rows)
 
     def by_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email) if email else self.none()
@@ -104,6 +116,16 @@ class Comment(models.Model):
     website = models.URLField(blank=True, max_length=200)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
+    # The definition this comment argues for ("Which definition does your comment support?");
+    # a removed choice leaves the comment without one.
+    stance = models.ForeignKey(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supporting_comments",
+        verbose_name="supports",
+    )
     notify = models.BooleanField(
         "notify me of replies", default=False, help_text="Email this commenter about replies."
     )

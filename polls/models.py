@@ -81,6 +81,12 @@ class Poll(models.Model):
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
+    current_round = models.PositiveSmallIntegerField(
+        "round",
+        default=1,
+        editable=False,
+        help_text="Votes go to this round; earlier rounds are kept as they were (Vote again).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -211,7 +217,8 @@ class Choice(models.Model):
 
 
 class Ballot(models.Model):
-    """One voter's ballot in one poll; the database allows only one per (poll, voter)."""
+    """One voter's ballot in one round of a poll; the database allows only one per (poll,
+    voter, round)."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
     voter_key = models.CharField(
@@ -225,12 +232,17 @@ class Ballot(models.Model):
         related_name="ballots",
     )
     choices = models.ManyToManyField(Choice, related_name="ballots")
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text="The poll's round this ballot was cast in (1 unless voted again)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["poll", "voter_key"], name="ballot_one_per_voter"),
+            models.UniqueConstraint(
+                fields=["poll", "voter_key", "round"], name="ballot_one_per_voter"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,3 +251,25 @@ class Ballot(models.Model):
     @cached_property
     def choice_ids(self) -> set[int]:
         return {choice.pk for choice in self.choices.all()}
+
+
+class VoteChange(models.Model):
+    """A voter changing their ballot within a round: from which choices to which, when.
+
+    Written by polls/voting.py in the transaction of the change itself; the choice ids are
+    kept as lists (a multiple-choice ballot changes from one set to another), sorted.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="vote_changes")
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="changes")
+    round = models.PositiveSmallIntegerField(default=1)
+    from_ids = models.JSONField("from choices", default=list)
+    to_ids = models.JSONField("to choices", default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["poll", "round"], name="votechange_poll_round_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_ids} → {self.to_ids}"

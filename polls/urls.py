@@ -15,4 +15,5 @@ urlpatterns = [
     path("polls/<slug:slug>/results.csv", views.poll_export, name="export"),
     path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
     path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
+    path("polls/<slug:slug>/vote-again/", trainer_views.poll_vote_again, name="vote_again"),
 ]

@@ -2,7 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from comments.discussion import discussion_context
+from comments.discussion import comment_stance_counts, discussion_context
 
 register = template.Library()
 
@@ -15,5 +15,23 @@ def poll_discussion(context, poll) -> SafeString:
     poll's version comes from the page's context when the view read it already.
     """
     request = context["request"]
-    block = discussion_context(request, poll, version=context.get("version"))
+    block = discussion_context(
+        request, poll, version=context.get("version"), choices=context.get("choices")
+    )
     return render_to_string("comments/_discussion.html", block, request=request)
+
+
+@register.simple_tag
+def stance_counts(poll) -> dict[int, int]:
+    """`{% stance_counts poll as support %}`: approved comments per choice they support.
+
+    The hook the results block uses (polls never imports comments); counted once per
+    version of the discussion and cached under it.
+    """
+    return comment_stance_counts(poll=poll)
+
+
+@register.simple_tag
+def support_of(support: dict[int, int], choice_id: int) -> int:
+    """`{% support_of support row.choice_id as n %}`: one choice's count from the above."""
+    return support.get(choice_id, 0)
