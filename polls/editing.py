@@ -354,7 +354,9 @@ def poll_round_start(*, poll: Poll) -> Poll:
     with transaction.atomic():
         poll = _locked(poll)
         if not poll.is_open:
-            raise ValidationError("A new round can start only while the poll is open.", code="not_open")
+            raise ValidationError(
+                "A new round can start only while the poll is open.", code="not_open"
+            )
         if not Ballot.objects.filter(poll=poll, round=poll.current_round).exists():
             raise ValidationError(
                 f"No one has voted in round {poll.current_round} yet.", code="empty_round"

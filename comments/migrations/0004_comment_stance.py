@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comments', '0003_reports_weighed_and_single_line_names'),
-        ('polls', '0006_rounds_and_vote_changes'),
+        ("comments", "0003_reports_weighed_and_single_line_names"),
+        ("polls", "0006_rounds_and_vote_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='stance',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supporting_comments', to='polls.choice', verbose_name='supports'),
+            model_name="comment",
+            name="stance",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="supporting_comments",
+                to="polls.choice",
+                verbose_name="supports",
+            ),
         ),
     ]

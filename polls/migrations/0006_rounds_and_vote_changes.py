@@ -6,56 +6,78 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('polls', '0005_single_line_question_and_choices'),
+        ("polls", "0005_single_line_question_and_choices"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='VoteChange',
+            name="VoteChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('from_ids', models.JSONField(default=list, verbose_name='from choices')),
-                ('to_ids', models.JSONField(default=list, verbose_name='to choices')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                ("from_ids", models.JSONField(default=list, verbose_name="from choices")),
+                ("to_ids", models.JSONField(default=list, verbose_name="to choices")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
+                "ordering": ["created_at", "pk"],
             },
         ),
         migrations.RemoveConstraint(
-            model_name='ballot',
-            name='ballot_one_per_voter',
+            model_name="ballot",
+            name="ballot_one_per_voter",
         ),
         migrations.AddField(
-            model_name='ballot',
-            name='round',
-            field=models.PositiveSmallIntegerField(default=1, help_text="The poll's round this ballot was cast in (1 unless voted again)."),
+            model_name="ballot",
+            name="round",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                help_text="The poll's round this ballot was cast in (1 unless voted again).",
+            ),
         ),
         migrations.AddField(
-            model_name='poll',
-            name='current_round',
-            field=models.PositiveSmallIntegerField(default=1, editable=False, help_text='Votes go to this round; earlier rounds are kept as they were (Vote again).', verbose_name='round'),
+            model_name="poll",
+            name="current_round",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                editable=False,
+                help_text="Votes go to this round; earlier rounds are kept as they were (Vote again).",
+                verbose_name="round",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('poll', 'voter_key', 'round'), name='ballot_one_per_voter'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(
+                fields=("poll", "voter_key", "round"), name="ballot_one_per_voter"
+            ),
         ),
         migrations.AddField(
-            model_name='votechange',
-            name='ballot',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='changes', to='polls.ballot'),
+            model_name="votechange",
+            name="ballot",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="changes",
+                to="polls.ballot",
+            ),
         ),
         migrations.AddField(
-            model_name='votechange',
-            name='poll',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='vote_changes', to='polls.poll'),
+            model_name="votechange",
+            name="poll",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="vote_changes",
+                to="polls.poll",
+            ),
         ),
         migrations.AddIndex(
-            model_name='votechange',
-            index=models.Index(fields=['poll', 'round'], name='votechange_poll_round_idx'),
+            model_name="votechange",
+            index=models.Index(fields=["poll", "round"], name="votechange_poll_round_idx"),
         ),
     ]

@@ -137,9 +137,7 @@ def test_the_filtered_thread_is_paginated_and_its_links_keep_the_stance(client, 
     assert "Supporter 4" in page_3 and "Neutral" not in page_3
 
 
-def test_thread_page_queries_stay_the_same_with_10_and_1000_comments_with_stances(
-    client, trainer
-):
+def test_thread_page_queries_stay_the_same_with_10_and_1000_comments_with_stances(client, trainer):
     def queries(poll) -> int:
         cache.clear()
         pagecache.clear_local()
