@@ -1,5 +1,6 @@
 """Rounds and recorded changes under concurrent votes, on both databases."""
 
+import itertools
 import threading
 import time
 from collections import Counter
@@ -75,7 +76,7 @@ def test_20_changes_at_once_from_one_voter_leave_an_unbroken_chain_of_changes():
     ballot = Ballot.objects.get(poll=poll)
     chain = list(VoteChange.objects.filter(ballot=ballot).order_by("pk"))
     assert chain, "some of 20 different votes must have changed the ballot"
-    for before, after in zip(chain, chain[1:], strict=False):
+    for before, after in itertools.pairwise(chain):
         assert before.to_ids == after.from_ids
     assert chain[-1].to_ids == sorted(ballot.choice_ids)
     assert count_results(poll).changed == 1
