@@ -81,6 +81,12 @@ class Poll(models.Model):
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
     )
+    write_in = models.BooleanField(
+        "let voters propose their own definition",
+        default=False,
+        help_text="Adds one “something else” choice: voting for it asks for the voter's "
+        "definition, posted to the discussion as an alternative definition.",
+    )
     current_round = models.PositiveSmallIntegerField(
         "round",
         default=1,
@@ -206,11 +212,18 @@ class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=300, validators=[single_line])
     position = models.PositiveSmallIntegerField(default=0)
+    # The poll's one "something else" choice (Poll.write_in): kept by polls/editing.py.
+    is_write_in = models.BooleanField("something else", default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["poll", "position"], name="choice_poll_position_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll"], condition=Q(is_write_in=True), name="choice_one_write_in"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("comments", "0003_reports_weighed_and_single_line_names"),
-        ("polls", "0006_rounds_and_vote_changes"),
+        ("comments", "0004_alternatives_agreements_promotions"),
+        ("polls", "0006_poll_write_in_choice"),
     ]
 
     operations = [

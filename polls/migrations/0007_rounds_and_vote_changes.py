@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("polls", "0005_single_line_question_and_choices"),
+        ("polls", "0006_poll_write_in_choice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
