@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from comments.debrief import markdown_escape
 from comments.discussion import comment_stance_counts, discussion_context
 
 register = template.Library()
@@ -35,3 +36,9 @@ def stance_counts(poll) -> dict[int, int]:
 def support_of(support: dict[int, int], choice_id: int) -> int:
     """`{% support_of support row.choice_id as n %}`: one choice's count from the above."""
     return support.get(choice_id, 0)
+
+
+@register.filter
+def md(text) -> str:
+    """Plain text made safe for Markdown (the debrief): `{{ value|md }}` under autoescape off."""
+    return markdown_escape(text)
