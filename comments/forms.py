@@ -87,7 +87,10 @@ class CommentForm(forms.Form):
             coerce=int,
             empty_value=None,
             required=False,
-            widget=forms.RadioSelect,
+            # A list box, not radio buttons: the vote form above already has one radio button
+            # per choice with the choice as its label, and two controls named alike would
+            # be one too many for a screen reader's list of controls (and for tests).
+            widget=forms.Select(attrs={"class": "form-select"}),
             help_text="Optional. Results show how many comments support each definition.",
         )
         self.order_fields(["name", "email", "website", "body", "stance"])
