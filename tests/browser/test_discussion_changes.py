@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from comments.models import Comment
 from comments.posting import comment_place
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
-from tests.browser.helpers import log_in, results, vote_for
+from tests.browser.helpers import results, vote_for
 from tests.factories import PASSWORD, make_poll, make_user
 
 pytestmark = pytest.mark.browser
