@@ -8,6 +8,8 @@ from playwright.sync_api import Page, expect
 
 from comments.models import Comment
 from comments.posting import comment_place
+from polls import voting
+from polls.voters import Voter
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import results, vote_for
 from tests.factories import PASSWORD, make_poll, make_user
@@ -63,7 +65,6 @@ def test_a_changed_vote_a_second_round_and_the_debrief(
     expect(results(reader).locator(".changes-total")).to_have_text("1 changed their vote.")
     table = results(reader).locator(".changes-table")
     expect(table.locator("tbody tr")).to_have_text(f"{CHOICES[0]}{CHOICES[1]}1")
-    expect(results(reader).get_by_role("img", name="Flow of changed votes")).to_be_visible()
     accessible(reader, nu_checker, problems)
 
     supporters.click()  # the thread, filtered by that stance
@@ -77,14 +78,22 @@ def test_a_changed_vote_a_second_round_and_the_debrief(
     trainer.get_by_role("button", name="Vote again").click()
     expect(trainer.get_by_role("status")).to_contain_text("Round 2 has started")
 
+    for name, first, then in [("r2-a", 0, 1), ("r2-b", 1, 2)]:  # two others change in round 2
+        other = Voter(key=f"anon:{name}", anonymous_id=name)
+        voting.ballot_cast(poll=poll_now(poll), voter=other, choice_ids=[choice(poll, first)])
+        voting.ballot_cast(poll=poll_now(poll), voter=other, choice_ids=[choice(poll, then)])
     reader.goto(poll.get_absolute_url())
     vote_for(reader, CHOICES[2])
+    expect(results(reader).locator(".changes-total")).to_have_text(
+        "2 changed their vote in this round."
+    )
+    expect(results(reader).get_by_role("img", name="Flow of changed votes")).to_be_visible()
     rounds = results(reader).locator(".rounds-table")
     expect(rounds.locator("thead th")).to_have_text(["Choice", "Round 1", "Round 2 (now)"])
     second, third = rounds.locator("tbody tr").nth(1), rounds.locator("tbody tr").nth(2)
     expect(second.locator("th")).to_have_text(CHOICES[1])
-    expect(second.locator("td")).to_have_text(["1 · 100%", "0 · 0%"])
-    expect(third.locator("td")).to_have_text(["0 · 0%", "1 · 100%"])
+    expect(second.locator("td")).to_have_text(["1 · 100%", "1 · 33%"])
+    expect(third.locator("td")).to_have_text(["0 · 0%", "2 · 67%"])
     accessible(reader, nu_checker, problems)
 
     trainer.goto(poll.get_absolute_url())
@@ -106,6 +115,14 @@ def test_a_changed_vote_a_second_round_and_the_debrief(
         trainer.get_by_role("link", name="Download debrief (CSV)").click()
     assert _saved(download.value, tmp_path).startswith("Debrief,How would you define")
     assert problems == [], "\n\n".join(problems)
+
+
+def poll_now(poll):
+    return type(poll).objects.get(pk=poll.pk)
+
+
+def choice(poll, index: int) -> int:
+    return list(poll.choices.values_list("pk", flat=True))[index]
 
 
 def _saved(download, tmp_path) -> str:

@@ -58,7 +58,7 @@ def test_multiple_choice_changes_show_both_sets(db):
     assert [(f.source, f.target) for f in count_results(poll).flows] == [("A + B", "C")]
 
 
-def test_the_results_page_says_who_changed_with_a_table_and_a_chart(changeable):
+def test_the_results_page_says_who_changed_with_a_table(changeable):
     alone, others, _ = choice_ids(changeable)
     client = voter_client()
     client.post(vote_url(changeable), {"choice": alone})
@@ -66,7 +66,19 @@ def test_the_results_page_says_who_changed_with_a_table_and_a_chart(changeable):
     html = client.get(changeable.get_absolute_url()).content.decode()
     assert "1 changed their vote." in html
     assert '<td>Alone</td><td>With others</td><td class="text-end">1</td>' in html
+    assert "<svg" not in html  # one band would say no more than the table's one row
+
+
+def test_two_flows_or_more_are_drawn_as_a_chart_beside_the_table(changeable):
+    alone, others, job = choice_ids(changeable)
+    for first, then in [(alone, others), (job, alone)]:
+        client = voter_client()
+        client.post(vote_url(changeable), {"choice": first})
+        client.post(vote_url(changeable), {"choice": then})
+    html = client.get(changeable.get_absolute_url()).content.decode()
+    assert "2 changed their vote." in html
     assert '<svg class="changes-chart"' in html and 'role="img"' in html
+    assert html.count('<path class="flow-band') == 2
     assert "Flow of changed votes" in html
 
 
@@ -93,8 +105,9 @@ def test_polls_without_vote_changes_show_no_minds_changed_block(db):
 def test_choice_text_in_the_chart_and_table_is_escaped(db):
     poll = make_poll(choices=("<script>alert(1)</script>", "B & <b>"), allow_vote_change=True)
     evil, b = choice_ids(poll)
-    voting.ballot_cast(poll=poll, voter=voter("x"), choice_ids=[evil])
-    voting.ballot_cast(poll=poll, voter=voter("x"), choice_ids=[b])
+    for name, first, then in [("x", evil, b), ("y", b, evil)]:
+        voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[first])
+        voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[then])
     html = voter_client().get(poll.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; (1)</text>" in html
