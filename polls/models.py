@@ -22,8 +22,11 @@ class PollQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def with_ballot_totals(self) -> "PollQuerySet":
-        """Each poll with ``ballot_total``: how many voters have voted (from the ballots)."""
-        return self.annotate(ballot_total=Count("ballots"))
+        """Each poll with ``ballot_total``: how many voters have voted in its current round
+        (from the ballots), the total its results show."""
+        return self.annotate(
+            ballot_total=Count("ballots", filter=Q(ballots__round=models.F("current_round")))
+        )
 
 
 class Poll(models.Model):

@@ -141,3 +141,13 @@ def test_changes_in_round_two_are_counted_for_round_two(db):
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[a])
     results = count_results(poll)
     assert results.changed == 1 and results.flows[0].source == "B"
+
+
+def test_the_home_page_counts_the_votes_of_the_current_round(poll):
+    alone = choice_ids(poll)[0]
+    for name in ("a", "b", "c"):
+        voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[alone])
+    poll = editing.poll_round_start(poll=poll)
+    voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
+    assert type(poll).objects.with_ballot_totals().get(pk=poll.pk).ballot_total == 1
+    assert "· 1 vote" in Client().get("/").content.decode()
