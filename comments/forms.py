@@ -13,7 +13,7 @@ from django.core.validators import URLValidator
 from comments.models import Comment
 from comments.posting import comment_body_check
 from core.text import single_line
-from polls.models import Poll
+from polls.models import Choice, Poll
 from polls.voters import Voter
 
 _TOKEN_SALT = "comments.form-served-at"  # noqa: S105 - a signing salt, not a secret
@@ -94,7 +94,14 @@ class CommentForm(forms.Form):
     )
 
     def __init__(
-        self, *args, poll: Poll, voter: Voter, user=None, shown_since: str = "", **kwargs
+        self,
+        *args,
+        poll: Poll,
+        voter: Voter,
+        user=None,
+        shown_since: str = "",
+        choices: list | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
@@ -110,6 +117,25 @@ class CommentForm(forms.Form):
             ),
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
+        # The poll page passes the choices it has read already (no query of our own).
+        self.stance_choices = {
+            choice.pk: choice
+            for choice in (choices if choices is not None else Choice.objects.filter(poll=poll))
+        }
+        self.fields["stance"] = forms.TypedChoiceField(
+            label="Which definition does your comment support?",
+            choices=[("", "None in particular")]
+            + [(pk, choice.text) for pk, choice in self.stance_choices.items()],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            # A list box, not radio buttons: the vote form above already has one radio button
+            # per choice with the choice as its label, and two controls named alike would
+            # be one too many for a screen reader's list of controls (and for tests).
+            widget=forms.Select(attrs={"class": "form-select"}),
+            help_text="Optional. Results show how many comments support each definition.",
+        )
+        self.order_fields(["name", "email", "website", "body", "stance"])
         if self.user is not None:
             for name in ("name", "email", "website", "remember"):
                 del self.fields[name]
@@ -150,6 +176,10 @@ class CommentForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error(None, error)
         return cleaned
+
+    def clean_stance(self) -> Choice | None:
+        pk = self.cleaned_data.get("stance")
+        return self.stance_choices.get(pk) if pk is not None else None
 
     def _reply_target(self, pk: int | None) -> Comment | None:
         if not pk:

@@ -53,9 +53,21 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "stance__text",
             )
+            .select_related("stance")
             .order_by("path")
         )
+
+    def stance_counts(self, poll: Poll) -> dict[int, int]:
+        """Approved comments of the poll per choice they support (held, spam and removed
+        comments never count)."""
+        rows = (
+            self.filter(poll=poll, status=Comment.Status.APPROVED, stance__isnull=False)
+            .values_list("stance_id")
+            .annotate(n=models.Count("pk"))
+        )
+        return dict(rows)
 
     def by_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email) if email else self.none()
@@ -104,9 +116,22 @@ class Comment(models.Model):
     website = models.URLField(blank=True, max_length=200)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
+    # The definition this comment argues for ("Which definition does your comment support?");
+    # a removed choice leaves the comment without one.
+    stance = models.ForeignKey(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supporting_comments",
+        verbose_name="supports",
+    )
     notify = models.BooleanField(
         "notify me of replies", default=False, help_text="Email this commenter about replies."
     )
+    # Posted from the write-in composer ("Your definition"): shown as "Alternative definition",
+    # answered with Agree / Disagree, and the poll's trainer may add it as a choice.
+    is_alternative = models.BooleanField("alternative definition", default=False)
 
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -258,3 +283,65 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class Agreement(models.Model):
+    """One voter's Agree or Disagree on an alternative definition (one per voter, changeable)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="agreements")
+    # The same identity as a ballot ("user:<id>" or "anon:<cookie id>", polls/voters.py).
+    voter_key = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agrees = models.BooleanField(help_text="True: Agree; False: Disagree.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter_key"], name="agreement_one_per_voter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Agree' if self.agrees else 'Disagree'} on comment {self.comment_id}"
+
+
+class Promotion(models.Model):
+    """An alternative definition the trainer added to the poll as a choice: who, when, from
+    which comment, and the choice it became (undone while the choice had no votes)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: the choice and its votes outlive the comment; the credit then says so.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="promotions"
+    )
+    choice = models.OneToOneField(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promotion",
+    )
+    choice_text = models.CharField("text added", max_length=300)
+    suggested_by = models.CharField("suggested by", max_length=80)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A comment becomes at most one live choice, whoever clicks at the same time.
+            models.UniqueConstraint(
+                fields=["comment"], condition=Q(undone_at__isnull=True), name="promotion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.choice_text}” suggested by {self.suggested_by}"

@@ -33,6 +33,7 @@ class ThreadNode:
     name: str = ""
     website: str = ""
     by_author: bool = False
+    stance: str = ""  # the text of the choice the comment supports
     awaiting: bool = False  # the reader's own comment, not yet approved
     iso: str = ""
     when: str = ""
@@ -139,6 +140,7 @@ class _NodeMaker:
             name=row.name,
             website=row.website,
             by_author=row.user_id is not None and row.user_id == self.poll.author_id,
+            stance=row.stance.text if row.stance_id is not None else "",
             awaiting=awaiting,
             iso=iso,
             when=when,
@@ -156,10 +158,16 @@ def thread_page(
     page: int | None = None,
     comment_id: int | None = None,
     own: Collection[int] = (),
+    stance: int | None = None,
 ) -> ThreadPage:
     """The page `page` of the poll's thread (or the page holding `comment_id`); `own` are
-    the reader's own comments, shown to them while they await moderation."""
+    the reader's own comments, shown to them while they await moderation. With `stance`
+    (a choice's id): only the approved comments supporting that choice, as a flat list."""
     rows = list(Comment.objects.thread_rows(poll))
+    if stance is not None:
+        rows = [row for row in rows if row.stance_id == stance and row.is_approved]
+        for row in rows:
+            row.depth = 0  # shown side by side, out of their places in the tree
     shown = _shown_ids(rows, own)
     groups = _subtrees(rows, shown)
     per_page = max(1, settings.COMMENTS_PER_PAGE)
@@ -171,8 +179,9 @@ def thread_page(
         number = min(max(1, page or 1), num_pages)
     first = (number - 1) * per_page
     make = _NodeMaker(poll, own)
+    numbered = stance is None  # a filtered list would show other numbers than the thread
     nodes = [
-        make(row, first + offset + 1 if row.depth == 0 else None)
+        make(row, first + offset + 1 if row.depth == 0 and numbered else None)
         for offset, group in enumerate(groups[first : first + per_page])
         for row in group
     ]

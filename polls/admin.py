@@ -200,8 +200,8 @@ class PollAdmin(admin.ModelAdmin):
 class BallotAdmin(admin.ModelAdmin):
     """Ballots are the record of who voted; nobody edits or deletes them by hand."""
 
-    list_display = ("poll", "voter_key", "user", "chosen", "created_at", "updated_at")
-    list_filter = (("poll", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("poll", "round", "voter_key", "user", "chosen", "created_at", "updated_at")
+    list_filter = (("poll", admin.RelatedOnlyFieldListFilter), "round")
     search_fields = ("voter_key", "user__username", "poll__question", "poll__slug")
     list_select_related = ("poll", "user")
     date_hierarchy = "created_at"

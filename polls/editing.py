@@ -27,6 +27,8 @@ from polls.models import Ballot, Choice, Poll
 # Paths under /polls/ that are pages, not polls.
 RESERVED_SLUGS = frozenset({"new", "mine"})
 SLUG_MAX_LENGTH = Poll._meta.get_field("slug").max_length
+# Rounds a poll may run ("Vote again"); more would not fit side by side in the results.
+MAX_ROUNDS = 5
 
 # Poll fields a trainer sets through the form (everything else is managed here).
 POLL_FIELDS = (
@@ -384,6 +386,34 @@ def poll_reveal(*, poll: Poll, show: bool) -> Poll:
             return poll
         poll.results_hidden = not show
         poll.save(update_fields=["results_hidden", "updated_at"])
+        versions.content_changed(poll_id=poll.pk)
+        versions.results_changed(poll_id=poll.pk)
+    return poll
+
+
+def poll_round_start(*, poll: Poll) -> Poll:
+    """Vote again: freeze the current round (its ballots stay as they are) and open the next.
+
+    Under the poll's exclusive lock, like a close: the votes in flight commit to the old
+    round first, and every vote after the commit goes to the new one (votes re-read the
+    poll when its ``updated_at`` moved, polls/voting.py).
+    """
+    with transaction.atomic():
+        poll = _locked(poll)
+        if not poll.is_open:
+            raise ValidationError(
+                "A new round can start only while the poll is open.", code="not_open"
+            )
+        if not Ballot.objects.filter(poll=poll, round=poll.current_round).exists():
+            raise ValidationError(
+                f"No one has voted in round {poll.current_round} yet.", code="empty_round"
+            )
+        if poll.current_round >= MAX_ROUNDS:
+            raise ValidationError(
+                f"A poll can have at most {MAX_ROUNDS} rounds.", code="too_many_rounds"
+            )
+        poll.current_round += 1
+        poll.save(update_fields=["current_round", "updated_at"])
         versions.content_changed(poll_id=poll.pk)
         versions.results_changed(poll_id=poll.pk)
     return poll

@@ -40,8 +40,11 @@ class PollQuerySet(models.QuerySet):
         return self.filter(author=user)
 
     def with_ballot_totals(self) -> "PollQuerySet":
-        """Each poll with ``ballot_total``: how many voters have voted (from the ballots)."""
-        return self.annotate(ballot_total=Count("ballots"))
+        """Each poll with ``ballot_total``: how many voters have voted in its current round
+        (from the ballots), the total its results show."""
+        return self.annotate(
+            ballot_total=Count("ballots", filter=Q(ballots__round=models.F("current_round")))
+        )
 
 
 class Poll(models.Model):
@@ -109,6 +112,18 @@ class Poll(models.Model):
         "email me when a comment awaits review",
         default=False,
         help_text="The trainer gets an email for each new comment held for review.",
+    )
+    write_in = models.BooleanField(
+        "let voters propose their own definition",
+        default=False,
+        help_text="Adds one “something else” choice: voting for it asks for the voter's "
+        "definition, posted to the discussion as an alternative definition.",
+    )
+    current_round = models.PositiveSmallIntegerField(
+        "round",
+        default=1,
+        editable=False,
+        help_text="Votes go to this round; earlier rounds are kept as they were (Vote again).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -244,18 +259,26 @@ class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=300, validators=[single_line])
     position = models.PositiveSmallIntegerField(default=0)
+    # The poll's one "something else" choice (Poll.write_in): kept by polls/editing.py.
+    is_write_in = models.BooleanField("something else", default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["poll", "position"], name="choice_poll_position_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll"], condition=Q(is_write_in=True), name="choice_one_write_in"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
 
 
 class Ballot(models.Model):
-    """One voter's ballot in one poll; the database allows only one per (poll, voter)."""
+    """One voter's ballot in one round of a poll; the database allows only one per (poll,
+    voter, round)."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
     voter_key = models.CharField(
@@ -269,12 +292,17 @@ class Ballot(models.Model):
         related_name="ballots",
     )
     choices = models.ManyToManyField(Choice, related_name="ballots")
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text="The poll's round this ballot was cast in (1 unless voted again)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["poll", "voter_key"], name="ballot_one_per_voter"),
+            models.UniqueConstraint(
+                fields=["poll", "voter_key", "round"], name="ballot_one_per_voter"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -283,3 +311,25 @@ class Ballot(models.Model):
     @cached_property
     def choice_ids(self) -> set[int]:
         return {choice.pk for choice in self.choices.all()}
+
+
+class VoteChange(models.Model):
+    """A voter changing their ballot within a round: from which choices to which, when.
+
+    Written by polls/voting.py in the transaction of the change itself; the choice ids are
+    kept as lists (a multiple-choice ballot changes from one set to another), sorted.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="vote_changes")
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="changes")
+    round = models.PositiveSmallIntegerField(default=1)
+    from_ids = models.JSONField("from choices", default=list)
+    to_ids = models.JSONField("to choices", default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["poll", "round"], name="votechange_poll_round_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_ids} → {self.to_ids}"

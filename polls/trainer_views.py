@@ -229,3 +229,16 @@ def poll_delete(request: HttpRequest, slug: str) -> HttpResponse:
         return _back(request, poll)
     messages.success(request, f"“{poll.question}” is deleted.")
     return redirect("polls:mine")
+
+
+@require_POST
+@login_required
+def poll_vote_again(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the next round: the current one is kept as it is, everyone may vote again."""
+    try:
+        poll = editing.poll_round_start(poll=managed_poll(request, slug))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("polls:detail", slug=slug)
+    messages.success(request, f"Round {poll.current_round} has started: everyone may vote again.")
+    return redirect(poll)

@@ -27,4 +27,5 @@ urlpatterns = [
     path("polls/<slug:slug>/reopen/", trainer_views.poll_reopen, name="reopen"),
     path("polls/<slug:slug>/duplicate/", trainer_views.poll_duplicate, name="duplicate"),
     path("polls/<slug:slug>/delete/", trainer_views.poll_delete, name="delete"),
+    path("polls/<slug:slug>/vote-again/", trainer_views.poll_vote_again, name="vote_again"),
 ]
