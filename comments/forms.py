@@ -51,6 +51,11 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
+    show_latest_post = forms.BooleanField(
+        label="Show my latest post under my comment",
+        required=False,
+        help_text="We look for your website's feed and link its newest post.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(
         required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
@@ -74,7 +79,7 @@ class CommentForm(forms.Form):
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
         if self.user is not None:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "show_latest_post"):
                 del self.fields[name]
         if not self.is_bound:
             self.initial.setdefault("served", form_token(voter_key=voter.key))
@@ -102,6 +107,15 @@ class CommentForm(forms.Form):
                 forms.ValidationError(
                     "The comment you were replying to is no longer available.",
                     code="bad_parent",
+                ),
+            )
+        website_missing = not cleaned.get("website") and "website" not in self.errors
+        if cleaned.get("show_latest_post") and website_missing:
+            self.add_error(
+                "show_latest_post",
+                forms.ValidationError(
+                    "Give your website's address to show your latest post, or untick this.",
+                    code="latest_post_needs_website",
                 ),
             )
         try:

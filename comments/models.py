@@ -53,6 +53,10 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "show_latest_post",
+                "latest_post_title",
+                "latest_post_url",
+                "latest_post_hidden",
             )
             .order_by("path")
         )
@@ -106,6 +110,18 @@ class Comment(models.Model):
     body_html = models.TextField(blank=True, editable=False)
     notify = models.BooleanField(
         "notify me of replies", default=False, help_text="Email this commenter about replies."
+    )
+    # "Recently posted" (comments/latest_post.py): the commenter asked for it, a task found
+    # their site's latest post, and a moderator may hide it without touching the comment.
+    show_latest_post = models.BooleanField(
+        "show my latest post", default=False, help_text="The commenter asked for it."
+    )
+    latest_post_title = models.CharField("recently posted", max_length=150, blank=True)
+    latest_post_url = models.URLField("recently posted link", max_length=500, blank=True)
+    latest_post_hidden = models.BooleanField(
+        "hide the recently posted link",
+        default=False,
+        help_text="Hide the link to the commenter's latest post; the comment stays as it is.",
     )
 
     status = models.CharField(
@@ -180,6 +196,17 @@ class Comment(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def latest_post_shown(self) -> bool:
+        """Readers see "NAME recently posted: TITLE": asked for, found, not hidden, and only
+        under a published comment (never a held, spam or removed one)."""
+        return (
+            self.status == self.Status.APPROVED
+            and self.show_latest_post
+            and not self.latest_post_hidden
+            and bool(self.latest_post_title and self.latest_post_url)
+        )
 
     @property
     def is_by_poll_author(self) -> bool:

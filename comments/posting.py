@@ -266,6 +266,7 @@ def comment_post(
     reply_to: Comment | None = None,
     notify: bool = False,
     form_nonce: str | None = None,
+    show_latest_post: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
 
@@ -280,6 +281,7 @@ def comment_post(
             return _already_posted(earlier, author, (body or "").strip())
     comment = _new_comment(poll=poll, author=author, body=body, reply_to=reply_to)
     comment.notify = notify and bool(comment.email)
+    comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
     verdict = comment_policy_check(
         poll=poll,
@@ -301,6 +303,7 @@ def comment_post(
         return _already_posted(earlier, author, comment.body)
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
+        tasks.latest_post_on_commit(comment)
     return comment
 
 

@@ -133,6 +133,7 @@ def _post(request: HttpRequest, poll: Poll, form: CommentForm) -> Comment:
         reply_to=data.get("reply_to"),
         notify=data.get("notify", False),
         form_nonce=data.get("form_nonce"),
+        show_latest_post=data.get("show_latest_post", False),
     )
 
 
