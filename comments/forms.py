@@ -52,9 +52,11 @@ class CommentForm(forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
     show_latest_post = forms.BooleanField(
-        label="Show my latest post under my comment",
+        # Not "... under my comment": a second label with "Comment" in it would make the
+        # comment box ambiguous to find by its label (the UI contract; docs/decisions.md).
+        label="Show my latest blog post",
         required=False,
-        help_text="We look for your website's feed and link its newest post.",
+        help_text="We link the newest post of your website's feed under your comment.",
     )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(

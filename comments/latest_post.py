@@ -1,6 +1,6 @@
 """ "NAME recently posted: TITLE": a commenter's latest blog post under their comment.
 
-A commenter who gives a website may tick "Show my latest post under my comment". Once the
+A commenter who gives a website may tick "Show my latest blog post". Once the
 comment is published (at once, or when a moderator approves it), a background task
 (comments/tasks.py) finds the site's feed (the address itself, or the RSS/Atom
 ``<link rel="alternate">`` on its page), reads the newest entry with feedparser, and stores

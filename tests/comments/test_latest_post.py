@@ -251,7 +251,7 @@ def test_the_checkbox_needs_a_website(client, poll):
 
 
 def test_the_checkbox_is_offered_to_anonymous_commenters_only(client, poll, reader):
-    label = "Show my latest post under my comment"
+    label = "Show my latest blog post"
     assert label in client.get(poll.get_absolute_url()).content.decode()
     client.force_login(reader)
     assert label not in client.get(poll.get_absolute_url()).content.decode()
@@ -333,3 +333,49 @@ def test_one_commenter_may_cause_only_a_few_lookups(poll, feed_server, settings)
     ]
     assert stored == [True, True, False]
     assert feed_server.paths() == ["/0/", "/1/"]
+
+
+# --- the moderator, in the admin --------------------------------------------------------
+def _with_link(poll):
+    return add(
+        poll,
+        name="Chris",
+        body="My words stay.",
+        website="https://blog.example.org/",
+        show_latest_post=True,
+        latest_post_title="Marker title",
+        latest_post_url="https://blog.example.org/p/",
+    )
+
+
+def test_the_admin_action_hides_the_link_and_logs_the_moderator(client, poll, moderator):
+    from comments.models import ModerationEvent
+
+    comment = _with_link(poll)
+    client.force_login(moderator)
+    response = client.post(
+        "/admin/comments/comment/?status=all",
+        {"action": "hide_latest_post_selected", "_selected_action": [comment.pk]},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.latest_post_hidden
+    assert comment.status == Comment.Status.APPROVED
+    assert ModerationEvent.objects.filter(comment=comment, actor=moderator).exists()
+    assert "Marker title" not in client.get(poll.get_absolute_url()).content.decode()
+
+
+def test_the_admin_form_shows_the_link_and_can_hide_it(client, poll, moderator):
+    from tests.comments.helpers import form_fields
+
+    comment = _with_link(poll)
+    client.force_login(moderator)
+    url = f"/admin/comments/comment/{comment.pk}/change/"
+    html = client.get(url).content.decode()
+    assert "Marker title" in html and "https://blog.example.org/p/" in html
+    data = form_fields(html)
+    data["latest_post_hidden"] = "on"
+    assert client.post(url, data).status_code == 302
+    comment.refresh_from_db()
+    assert comment.latest_post_hidden and comment.body == "My words stay."
+    assert "Marker title" not in client.get(poll.get_absolute_url()).content.decode()

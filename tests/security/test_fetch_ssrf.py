@@ -241,3 +241,14 @@ def test_the_loopback_setting_opens_loopback_only(settings):
     assert address_allowed(ipaddress.ip_address("::1"))
     assert not address_allowed(ipaddress.ip_address("10.0.0.1"))
     assert not address_allowed(ipaddress.ip_address("169.254.169.254"))
+
+
+def test_loopback_fetches_are_off_by_default_and_check_deploy_warns_when_on(settings):
+    from core.checks import check_fetch_loopback
+    from core.conf import DEFAULTS
+
+    assert DEFAULTS["SOCIALPOLL_FETCH_ALLOW_LOOPBACK"] is False
+    settings.SOCIALPOLL_FETCH_ALLOW_LOOPBACK = False
+    assert check_fetch_loopback(None) == []
+    settings.SOCIALPOLL_FETCH_ALLOW_LOOPBACK = True
+    assert [warning.id for warning in check_fetch_loopback(None)] == ["socialpoll.W002"]
