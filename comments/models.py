@@ -114,7 +114,9 @@ class Comment(models.Model):
     # "Recently posted" (comments/latest_post.py): the commenter asked for it, a task found
     # their site's latest post, and a moderator may hide it without touching the comment.
     show_latest_post = models.BooleanField(
-        "show my latest post", default=False, help_text="The commenter asked for it."
+        "latest post asked for",
+        default=False,
+        help_text="The commenter ticked “Show my latest blog post”.",
     )
     latest_post_title = models.CharField("recently posted", max_length=150, blank=True)
     latest_post_url = models.URLField("recently posted link", max_length=500, blank=True)
