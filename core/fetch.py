@@ -30,7 +30,7 @@ import socket
 import ssl
 import threading
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
@@ -148,8 +148,13 @@ def _target(url: str) -> tuple[str, str, int, str]:
         raise FetchRefused("bad_url", url[:200])
     if any(ord(char) < 33 or ord(char) == 127 for char in url):
         raise FetchRefused("bad_url", "control characters or spaces")
+    try:  # an international name as DNS and the Host header spell it ("xn--...")
+        host = parts.hostname.encode("idna").decode("ascii")
+    except UnicodeError as error:
+        raise FetchRefused("bad_host", parts.hostname[:200]) from error
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80), path
+    path = quote(path, safe="/?&=;:@!$'()*+,~%-._")  # an IRI's letters, percent-encoded
+    return parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):

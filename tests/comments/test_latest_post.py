@@ -379,3 +379,16 @@ def test_the_admin_form_shows_the_link_and_can_hide_it(client, poll, moderator):
     comment.refresh_from_db()
     assert comment.latest_post_hidden and comment.body == "My words stay."
     assert "Marker title" not in client.get(poll.get_absolute_url()).content.decode()
+
+
+def test_the_lookup_waits_for_the_comment_to_be_committed(
+    client, poll, blog, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _post_with_latest(client, poll, blog.url("/"))
+    assert blog.requests == []  # nothing fetched while the comment is not committed
+    comment = Comment.objects.get(website=blog.url("/"))
+    for callback in callbacks:
+        callback()
+    comment.refresh_from_db()
+    assert comment.latest_post_url == blog.url("/ten/")

@@ -252,3 +252,12 @@ def test_loopback_fetches_are_off_by_default_and_check_deploy_warns_when_on(sett
     assert check_fetch_loopback(None) == []
     settings.SOCIALPOLL_FETCH_ALLOW_LOOPBACK = True
     assert [warning.id for warning in check_fetch_loopback(None)] == ["socialpoll.W002"]
+
+
+def test_an_international_name_is_looked_up_as_dns_spells_it_and_checked(network):
+    network.names["xn--bcher-kva.example"] = ["10.0.0.1"]
+    with pytest.raises(FetchRefused) as refused:
+        fetch("http://bücher.example/flöte/", accept=ACCEPT)
+    assert refused.value.code == "private_address"
+    assert network.resolved == ["xn--bcher-kva.example"]
+    assert network.connected == []
