@@ -94,6 +94,24 @@ def test_other_content_types_are_refused(feed_server):
     assert refused.value.code == "bad_content_type"
 
 
+def test_a_compressed_answer_is_refused(feed_server):
+    import gzip
+
+    body = gzip.compress(rss(("Zipped", feed_server.url("/z/"))).encode())
+    url = feed_server.add("/feed.xml.gz", body, headers={"Content-Encoding": "gzip"})
+    with pytest.raises(FetchRefused) as refused:
+        discover(url)
+    assert refused.value.code == "bad_encoding"
+
+
+@pytest.mark.parametrize("status", [404, 500, 204])
+def test_an_answer_other_than_200_gives_nothing(feed_server, status):
+    url = feed_server.add("/feed.xml", rss(("Post", feed_server.url("/p/"))), status=status)
+    with pytest.raises(FetchRefused) as refused:
+        discover(url)
+    assert refused.value.code == "bad_status"
+
+
 def test_a_page_without_a_feed_gives_nothing(feed_server):
     url = feed_server.add("/", "<!doctype html><title>x</title><p>No feed here</p>", HTML)
     with pytest.raises(FetchRefused) as refused:
