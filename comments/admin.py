@@ -112,7 +112,12 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "body", "poll__question"]
     list_select_related = ["poll"]
     ordering = ["-created_at", "-pk"]
-    actions = ["approve_selected", "mark_spam_selected", "remove_selected"]
+    actions = [
+        "approve_selected",
+        "mark_spam_selected",
+        "remove_selected",
+        "hide_latest_post_selected",
+    ]
     fields = [
         "poll",
         "parent",
@@ -124,6 +129,10 @@ class CommentAdmin(admin.ModelAdmin):
         "user",
         "body",
         "notify",
+        "show_latest_post",
+        "latest_post_title",
+        "latest_post_url",
+        "latest_post_hidden",
         "ip_address",
         "user_agent",
         "created_at",
@@ -135,6 +144,9 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "reasons",
         "user",
+        "show_latest_post",
+        "latest_post_title",
+        "latest_post_url",
         "ip_address",
         "user_agent",
         "created_at",
@@ -178,6 +190,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments (replies stay)", permissions=["change"])
     def remove_selected(self, request, queryset) -> None:
         self._each(request, queryset, moderation.comment_remove, "removed")
+
+    @admin.action(
+        description="Hide the “recently posted” link of selected comments", permissions=["change"]
+    )
+    def hide_latest_post_selected(self, request, queryset) -> None:
+        self._each(request, queryset, moderation.comment_latest_post_hide, "had their link hidden")
 
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
         # Only what the moderator edited: a hold or an unsubscribe made while the form was

@@ -82,6 +82,13 @@ class CommentForm(forms.Form):
         help_text="Keeps your name, email and website in this browser (a cookie) for your "
         "next comment. Untick it and post to forget them.",
     )
+    show_latest_post = forms.BooleanField(
+        # Not "... under my comment": a second label with "Comment" in it would make the
+        # comment box ambiguous to find by its label (the UI contract; docs/decisions.md).
+        label="Show my latest blog post",
+        required=False,
+        help_text="We link the newest post of your website's feed under your comment.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(
         required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
@@ -137,7 +144,7 @@ class CommentForm(forms.Form):
         )
         self.order_fields(["name", "email", "website", "body", "stance"])
         if self.user is not None:
-            for name in ("name", "email", "website", "remember"):
+            for name in ("name", "email", "website", "remember", "show_latest_post"):
                 del self.fields[name]
         if not self.is_bound:
             served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
@@ -169,6 +176,15 @@ class CommentForm(forms.Form):
                 forms.ValidationError(
                     "The comment you were replying to is no longer available.",
                     code="bad_parent",
+                ),
+            )
+        website_missing = not cleaned.get("website") and "website" not in self.errors
+        if cleaned.get("show_latest_post") and website_missing:
+            self.add_error(
+                "show_latest_post",
+                forms.ValidationError(
+                    "Give your website's address to show your latest post, or untick this.",
+                    code="latest_post_needs_website",
                 ),
             )
         try:

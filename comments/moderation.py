@@ -54,6 +54,7 @@ def _status_set(*, comment: Comment, status: str, actor=None, note: str = "") ->
         )
         if first_approval:
             tasks.notify_on_commit(locked)
+            tasks.latest_post_on_commit(locked)
         versions.content_changed(poll_id=locked.poll_id)
     return locked
 
@@ -97,6 +98,11 @@ def comment_edit(*, comment: Comment, changes: dict[str, Any], actor=None) -> Co
         )
         versions.content_changed(poll_id=locked.poll_id)
     return locked
+
+
+def comment_latest_post_hide(*, comment: Comment, actor=None, hidden: bool = True) -> Comment:
+    """Hide (or show again) the "recently posted" link under a comment; the comment stays."""
+    return comment_edit(comment=comment, changes={"latest_post_hidden": hidden}, actor=actor)
 
 
 def comment_delete(*, comment: Comment, actor=None) -> bool:

@@ -279,6 +279,7 @@ def comment_post(
     notify: bool = False,
     form_nonce: str | None = None,
     stance: Choice | None = None,
+    show_latest_post: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
 
@@ -298,6 +299,7 @@ def comment_post(
         raise ValidationError("That is not one of this poll's choices.", code="bad_stance")
     comment.stance = stance
     comment.notify = notify and bool(comment.email)
+    comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
     verdict = comment_policy_check(
         poll=poll,
@@ -319,6 +321,7 @@ def comment_post(
         return _already_posted(earlier, author, comment.body)
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
+        tasks.latest_post_on_commit(comment)
     elif comment.status == Comment.Status.PENDING:
         tasks.review_on_commit(comment)
     return comment

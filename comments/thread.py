@@ -41,6 +41,8 @@ class ThreadNode:
     permalink: str = ""
     reply_url: str = ""
     report_url: str = ""
+    latest_post_title: str = ""  # "NAME recently posted: TITLE" (comments/latest_post.py)
+    latest_post_url: str = ""
     can_have_replies: bool = True
     opens_replies: bool = False  # the next node is this one's first reply
     closers: range = range(0)  # ancestors' articles that end after this node
@@ -132,6 +134,7 @@ class _NodeMaker:
                 pk=row.pk, depth=row.depth, tombstone=True, tombstone_text=text, number=number
             )
         iso, when = self.dates(row.created_at)
+        shows_post = row.latest_post_shown
         return ThreadNode(
             pk=row.pk,
             depth=row.depth,
@@ -148,6 +151,8 @@ class _NodeMaker:
             permalink=self.permalink(row.pk),
             reply_url=self.reply(row.pk),
             report_url=self.report(row.pk),
+            latest_post_title=row.latest_post_title if shows_post else "",
+            latest_post_url=row.latest_post_url if shows_post else "",
             can_have_replies=row.depth + 1 < self.max_depth,
         )
 

@@ -140,6 +140,7 @@ def _post(request: HttpRequest, poll: Poll, form: CommentForm) -> Comment:
         notify=data.get("notify", False),
         form_nonce=data.get("form_nonce"),
         stance=data.get("stance"),
+        show_latest_post=data.get("show_latest_post", False),
     )
 
 

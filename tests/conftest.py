@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from tests.factories import make_user
+from tests.feedserver import feed_server  # noqa: F401 - the fixture, for every suite
 
 
 @pytest.fixture(autouse=True)
