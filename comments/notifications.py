@@ -119,13 +119,10 @@ def send_pending_review(comment_id: int) -> bool:
     if not author.email or comment.user_id == author.pk:
         return False
     _send(
+        comment,
         to=author.email,
         subject=f"A comment awaits your review on “{comment.poll.question}”",
         template="pending_review",
-        context={
-            "comment": comment,
-            "poll": comment.poll,
-            "queue_url": absolute(f"{comment.poll.get_absolute_url()}#review-queue"),
-        },
+        extra={"queue_url": absolute(f"{comment.poll.get_absolute_url()}#review-queue")},
     )
     return True
