@@ -308,6 +308,8 @@ def test_htmx_refused_vote_answers_4xx_with_the_block_marked_for_swapping(poll):
     html = response.content.decode()
     assert "<html" not in html
     assert 'role="alert"' in html and "already voted" in html
+    # An earlier "Thanks for voting!" by the vote no longer holds: it is cleared.
+    assert '<div data-hx-swap-oob="innerHTML:#vote-status"></div>' in html
 
 
 def test_htmx_vote_over_the_rate_limit_answers_429_in_place(poll, settings):
