@@ -286,6 +286,11 @@ def with_comment_counts(polls: list) -> list:
     return polls
 
 
+def pending_count() -> int:
+    """How many comments wait in the moderation queue, across all polls."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
+
+
 def held_by_reports(*, poll) -> list[Comment]:
     """The poll's comments that readers' reports took down, with the reasons they gave,
     for the people who may restore them."""

@@ -80,6 +80,15 @@ def login_with_wrong_password(page, poll):
     return navigation.value.text()
 
 
+def signup_with_errors(page, poll):
+    page.goto(reverse("signup"))
+    page.get_by_label("Email").fill("not an address")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    return navigation.value.text()
+
+
 def new_poll_form(page, poll):
     trainer = make_user("trainer-x")
     from django.contrib.auth.models import Group
@@ -222,6 +231,7 @@ SCENARIOS = [
     comment_form_with_errors,
     login_page,
     login_with_wrong_password,
+    signup_with_errors,
     new_poll_form,
     page_not_found,
     trainer_queue,

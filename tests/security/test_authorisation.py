@@ -200,6 +200,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "-",
         {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
     ),
+    # Sign-up is for people without an account; the confirmation link below is a made-up
+    # one (400: "this link does not work").
+    "signup": ("-", {"GET": "200 302 302 302 302 302", "POST": "400 302 302 302 302 302"}),
+    "signup_done": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "signup_confirm": (
+        "-",
+        {"GET": "400 400 400 400 400 400", "POST": "405 405 405 405 405 405"},
+    ),
     # --- admin: representative rows (every other admin URL by the rule below) -------
     "admin:login": ("-", {"GET": "200 200 200 200 302 302", "POST": "200 200 200 200 200 200"}),
     "admin:index": ("-", {"GET": "302 302 302 302 200 200", "POST": "302 302 302 302 200 200"}),
