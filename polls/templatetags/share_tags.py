@@ -1,6 +1,7 @@
 """The poll page's sharing block and its link-preview tags.
 
-`{% load share_tags %}{% poll_share poll %}` and, in the page's head, `{% poll_meta poll %}`.
+`{% load share_tags %}{% poll_share poll %}` and, in the page's head, `{% poll_meta poll %}`;
+`{% poll_qr poll "css-class" %}` is the QR code alone (the presenter view's).
 Both are the same for every reader of a poll, so they sit inside the cached page
 (polls/pagecache.py) without making it anyone's own.
 """
@@ -35,6 +36,12 @@ def poll_share(poll: Poll) -> dict:
         "join_address": address,
         "qr": qr_drawing(address),
     }
+
+
+@register.inclusion_tag("polls/qr.svg")
+def poll_qr(poll: Poll, css_class: str = "") -> dict:
+    """The QR code of the poll's join address as inline SVG: `{% poll_qr poll "big-qr" %}`."""
+    return {"qr": qr_drawing(join_address(poll)), "qr_class": css_class}
 
 
 @register.inclusion_tag("polls/_meta.html")
