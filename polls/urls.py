@@ -1,6 +1,6 @@
 from django.urls import path
 
-from polls import share_views, trainer_views, views
+from polls import embed, share_views, trainer_views, views
 
 app_name = "polls"
 
@@ -20,4 +20,6 @@ urlpatterns = [
     path("j/<str:code>/", share_views.join),
     path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),
     path("polls/<slug:slug>/qr.png", share_views.qr_png_download, name="qr_png"),
+    path("polls/<slug:slug>/embed/", embed.poll_embed, name="embed"),
+    path("polls/<slug:slug>/embed/vote/", embed.embed_vote, name="embed_vote"),
 ]

@@ -1,6 +1,7 @@
-// "Copy link" buttons: without JavaScript the link is a read-only field to select and copy;
-// with it, a button copies it, reads "Copied", and the page's status region (#messages,
-// role="status", one per page) announces it (visually hidden: no jump at the page's top).
+// "Copy" buttons (the link, the embed code): without JavaScript the text is a read-only
+// field to select and copy; with it, a button copies it, reads "Copied", and the page's
+// status region (#messages, role="status", one per page) announces it (visually hidden:
+// no jump at the page's top).
 (function () {
   "use strict";
   function setUp(button) {
@@ -17,27 +18,25 @@
       status.querySelectorAll("[data-copy-note]").forEach(function (old) { old.remove(); });
       status.appendChild(note);
     }
+    var label = button.textContent;
     button.hidden = false;
+    button.addEventListener("blur", function () { button.textContent = label; });
     button.addEventListener("click", function () {
       navigator.clipboard.writeText(field.value).then(
         function () {
           button.textContent = "Copied";
-          say("Link copied.");
+          say(button.getAttribute("data-copied") || "Copied.");
         },
         function () {
           field.select();
-          say("Copying was refused; the link is selected, copy it with Ctrl+C.");
+          say("Copying was refused; the text is selected, copy it with Ctrl+C.");
         }
       );
     });
-  }
-  function resetLabel(button) {
-    button.addEventListener("blur", function () { button.textContent = "Copy link"; });
   }
   function focusSelects(field) {
     field.addEventListener("focus", function () { field.select(); });
   }
   document.querySelectorAll("button[data-copy]").forEach(setUp);
-  document.querySelectorAll("button[data-copy]").forEach(resetLabel);
   document.querySelectorAll("[data-copy-source]").forEach(focusSelects);
 })();
