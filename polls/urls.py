@@ -16,6 +16,7 @@ urlpatterns = [
     path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
     path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
     # Join, share and embed (polls/share_views.py).
+    path("j/", share_views.join_form, name="join_form"),
     path("j/<str:code>", share_views.join, name="join"),
     path("j/<str:code>/", share_views.join),
     path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),

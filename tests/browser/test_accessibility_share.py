@@ -64,11 +64,19 @@ def poll_page_on_a_phone(page, poll):
     return html
 
 
+def join_code_not_found(page, poll):
+    response = page.goto("/j/ZZZZ22")
+    assert response is not None and response.status == 404
+    expect(page.get_by_label("Join code")).to_have_value("ZZZZ22")
+    return response.text()
+
+
 SCENARIOS = [
     embed,
     embed_after_voting,
     trainer_poll_page,
     poll_page_on_a_phone,
+    join_code_not_found,
 ]
 SERVED: dict[str, tuple[str, str]] = {}
 
