@@ -139,3 +139,21 @@ def test_the_trainer_sees_an_iframe_snippet_to_copy(trainer):
     assert "title=&quot;Poll: Is &amp;quot;this&amp;quot; &amp;lt;it&amp;gt;?&quot;" in text
     assert BLOG in html
     assert "embed-snippet" not in Client().get(poll.get_absolute_url()).content.decode()
+
+
+def test_a_refused_vote_in_the_frame_is_answered_in_the_frame(poll):
+    response = Client().post(f"/polls/{poll.slug}/embed/vote/", {})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "X-Frame-Options" not in response
+    assert 'role="alert"' in html and "<nav" not in html
+
+
+def test_too_many_votes_from_one_network_are_slowed_in_the_frame_too(settings, poll):
+    settings.POLLS_VOTE_RATE_LIMIT = 1
+    client = Client()
+    choice = poll.choices.first().pk
+    client.post(f"/polls/{poll.slug}/embed/vote/", {"choice": choice})
+    response = client.post(f"/polls/{poll.slug}/embed/vote/", {"choice": choice})
+    assert response.status_code == 429
+    assert "Too many votes from your network" in response.content.decode()
