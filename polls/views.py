@@ -135,7 +135,9 @@ def vote_context(
 def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The poll page: question, intro, vote form, the results when visible, the discussion."""
     poll = visible_poll(request, slug)
-    context = vote_context(request, poll, version=versions.read(poll.pk))
+    # ?choice=<id> ticks a choice ahead (the embed's "Vote in a new tab" sends it).
+    selected = request.GET.getlist("choice")
+    context = vote_context(request, poll, version=versions.read(poll.pk), selected=selected)
     return TemplateResponse(request, "polls/poll_detail.html", context)
 
 
