@@ -7,7 +7,7 @@ Every phone is its own browser (cookies, an address of its own as the proxy repo
 it joins by the poll's code (/j/<code>, a redirect) at a moment spread over the first
 --join-window seconds, opens the poll page (CSRF token, voter cookie), polls the live
 results fragment every 3 s as htmx does (HX-Request, If-None-Match with the ETag it last
-got), and votes once at a random moment before --vote-window seconds have passed; it keeps
+got; a tick that comes while the last request is still out is skipped, as htmx drops it), and votes once at a random moment before --vote-window seconds have passed; it keeps
 polling --tail seconds after the window. Meanwhile the trainer's presenter view (signed in)
 polls its live block every 2 s.
 
@@ -158,7 +158,11 @@ async def phone(room: Room, number: int, args, rng: random.Random) -> None:
             continue
         await _sleep_until(next_poll)
         await me.poll_live(f"/polls/{room.slug}/results/", "live")
-        next_poll += POLL_SECONDS
+        # htmx's "every 3s" drops a tick while the element's last request is in flight: the
+        # next request goes at the next tick, never in a burst to catch up.
+        now = time.monotonic()
+        while next_poll <= now:
+            next_poll += POLL_SECONDS
 
 
 async def presenter(room: Room, args) -> None:
