@@ -7,8 +7,9 @@ Every phone is its own browser (cookies, an address of its own as the proxy repo
 it joins by the poll's code (/j/<code>, a redirect) at a moment spread over the first
 --join-window seconds, opens the poll page (CSRF token, voter cookie), polls the live
 results fragment every 3 s as htmx does (HX-Request, If-None-Match with the ETag it last
-got; a tick that comes while the last request is still out is skipped, as htmx drops it), and votes once at a random moment before --vote-window seconds have passed; it keeps
-polling --tail seconds after the window. Meanwhile the trainer's presenter view (signed in)
+got; a tick that comes while the last request is still out is skipped, as htmx drops
+it), and votes once at a random moment before --vote-window seconds have passed; it
+keeps polling --tail seconds after the window. Meanwhile the trainer's presenter view (signed in)
 polls its live block every 2 s.
 
 Reported: errors (anything but 2xx/3xx, socket errors, timeouts), votes accepted against
