@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,7 +16,7 @@ from core import versions
 from core.ratelimit import client_ip, ratelimit_hit
 from core.versions import PollVersion
 from polls import voting
-from polls.live import conditional, live_poll
+from polls.live import LivePoll, conditional, live_poll, rendered
 from polls.live import has_voted as has_voted_in
 from polls.models import Poll
 from polls.pagecache import cached_for_first_time_readers
@@ -163,17 +164,26 @@ def poll_results_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
     }
     if poll.results_visible_to(request.user, has_voted=has_voted):
-        context["results"] = poll_results(poll, live.version)
-        response = render(request, "polls/_results.html", context)
-        return conditional(response, live, "counts")
+        return _live_fragment(live, "counts", "polls/_results.html", context)
     if poll.results_hidden:  # the trainer may show them any moment: keep asking
-        return conditional(render(request, "polls/_results_waiting.html", context), live, "wait")
+        return _live_fragment(live, "wait", "polls/_results_waiting.html", context)
     if request.htmx:  # stop the refresh and leave a note where the results were
         return HttpResponseStopPolling(
             '<p id="poll-results" class="small text-body-secondary">'
             "The results are not shown at the moment.</p>"
         )
     raise Http404("Results are not visible.")
+
+
+def _live_fragment(live: LivePoll, kind: str, template: str, context: dict) -> HttpResponse:
+    """The same bytes for every reader of this version: rendered once per worker."""
+
+    def render_fragment() -> str:
+        if kind == "counts":
+            context["results"] = poll_results(live.poll, live.version)
+        return render_to_string(template, context)
+
+    return conditional(HttpResponse(rendered(live, kind, render_fragment)), live, kind)
 
 
 def _refused_vote(
