@@ -2,11 +2,12 @@
 moderation services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.text import Truncator
 
-from comments import moderation
+from comments import moderation, promotion
 from comments.models import Comment, CommentReport, ModerationEvent
 from core.forms import LOADED_VALUES, EditedFieldsForm
 
@@ -107,11 +108,11 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt_text"]
-    list_filter = [StatusQueueFilter, "created_at"]
+    list_filter = [StatusQueueFilter, "is_alternative", "created_at"]
     search_fields = ["name", "email", "body", "poll__question"]
     list_select_related = ["poll"]
     ordering = ["-created_at", "-pk"]
-    actions = ["approve_selected", "mark_spam_selected", "remove_selected"]
+    actions = ["approve_selected", "mark_spam_selected", "remove_selected", "add_as_choices"]
     fields = [
         "poll",
         "parent",
@@ -177,6 +178,18 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments (replies stay)", permissions=["change"])
     def remove_selected(self, request, queryset) -> None:
         self._each(request, queryset, moderation.comment_remove, "removed")
+
+    @admin.action(description="Add selected alternative definitions as choices")
+    def add_as_choices(self, request, queryset) -> None:
+        added = 0
+        for comment in queryset.select_related("poll"):
+            try:
+                promotion.alternative_promote(comment=comment, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{comment.excerpt}: {error.messages[0]}", "warning")
+            else:
+                added += 1
+        self.message_user(request, f"{added} definition{'s' if added != 1 else ''} added.")
 
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
         # Only what the moderator edited: a hold or an unsubscribe made while the form was

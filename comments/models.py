@@ -53,6 +53,7 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "is_alternative",
             )
             .order_by("path")
         )

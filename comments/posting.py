@@ -22,6 +22,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from comments import tasks
+from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
 from core.text import single_line
@@ -266,8 +267,12 @@ def comment_post(
     reply_to: Comment | None = None,
     notify: bool = False,
     form_nonce: str | None = None,
+    alternative: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
+
+    ``alternative``: an alternative definition from the write-in composer (top level, as
+    long as a choice may be: comments/alternatives.py), moderated like any comment.
 
     A form is accepted once (``form_nonce``): posting it again returns the comment it made,
     for its own author, instead of a second copy.
@@ -279,6 +284,8 @@ def comment_post(
         if earlier is not None:
             return _already_posted(earlier, author, (body or "").strip())
     comment = _new_comment(poll=poll, author=author, body=body, reply_to=reply_to)
+    if alternative:
+        _check_alternative(comment)
     comment.notify = notify and bool(comment.email)
     comment.form_nonce = form_nonce or None
     verdict = comment_policy_check(
@@ -302,6 +309,17 @@ def comment_post(
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
     return comment
+
+
+def _check_alternative(comment: Comment) -> None:
+    if comment.parent_id is not None or comment.in_reply_to_id is not None:
+        raise ValidationError("A definition is not a reply.", code="bad_parent")
+    if len(comment.body) > DEFINITION_MAX_LENGTH:
+        raise ValidationError(
+            f"A definition can be at most {DEFINITION_MAX_LENGTH} characters.",
+            code="too_long",
+        )
+    comment.is_alternative = True
 
 
 def _new_comment(*, poll: Poll, author: Author, body: str, reply_to: Comment | None) -> Comment:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import feeds, views
+from comments import alternative_views, feeds, views
 
 app_name = "comments"
 
@@ -12,5 +12,9 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.comment_reply_form, name="reply_form"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
     path("comments/<int:pk>/restore/", views.comment_restore, name="restore"),
+    path("polls/<slug:slug>/definitions/", alternative_views.definition_post, name="definition"),
+    path("comments/<int:pk>/agree/", alternative_views.agreement, name="agree"),
+    path("comments/<int:pk>/promote/", alternative_views.promote, name="promote"),
+    path("comments/<int:pk>/promote/undo/", alternative_views.promotion_undo, name="unpromote"),
     path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe, name="unsubscribe"),
 ]

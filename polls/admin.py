@@ -119,6 +119,7 @@ class PollAdmin(admin.ModelAdmin):
                     "who_can_vote",
                     "results_visibility",
                     "allow_vote_change",
+                    "write_in",
                 )
             },
         ),

@@ -2,6 +2,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from comments.alternative_views import composer_context
 from comments.discussion import discussion_context
 
 register = template.Library()
@@ -17,3 +18,12 @@ def poll_discussion(context, poll) -> SafeString:
     request = context["request"]
     block = discussion_context(request, poll, version=context.get("version"))
     return render_to_string("comments/_discussion.html", block, request=request)
+
+
+@register.simple_tag(takes_context=True)
+def definition_composer(context, poll) -> SafeString:
+    """The write-in composer ("Your definition"), shown in the vote block to a reader who
+    voted "something else": `{% definition_composer poll %}`."""
+    request = context["request"]
+    block = composer_context(request, poll)
+    return render_to_string("comments/_definition_form.html", block, request=request)
