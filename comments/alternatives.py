@@ -72,7 +72,7 @@ def _words(text: str) -> set[str]:
 def similar_alternatives(*, poll: Poll, text: str, limit: int = SIMILAR_SHOWN) -> list[Comment]:
     """Up to `limit` approved alternatives that read like `text`, closest first:
     trigram similarity on PostgreSQL, shared words elsewhere."""
-    text = " ".join((text or "").split())[:DEFINITION_MAX_LENGTH]
+    text = " ".join((text or "").replace("\x00", "").split())[:DEFINITION_MAX_LENGTH]
     if not text:
         return []
     if connection.vendor == "postgresql":

@@ -4,10 +4,10 @@ the credit, undo, and what earlier voters are told."""
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from comments import moderation
 from comments.models import Comment, Promotion
