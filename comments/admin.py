@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils.text import Truncator
 
 from comments import moderation, promotion
-from comments.models import Comment, CommentReport, ModerationEvent
+from comments.models import Comment, CommentReport, ModerationEvent, Promotion
 from core.forms import LOADED_VALUES, EditedFieldsForm
 
 
@@ -218,3 +218,23 @@ class CommentAdmin(admin.ModelAdmin):
         perms_needed = set() if self.has_delete_permission(request) else {"comment"}
         summary = [str(obj) for obj in objs]
         return summary, {"comments": len(objs)}, perms_needed, []
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    """The record of alternative definitions added to polls (read-only: the page, the
+    comment admin's action and ``promote_alternative`` write it)."""
+
+    list_display = ["choice_text", "suggested_by", "poll", "promoted_by", "created_at", "undone_at"]
+    list_filter = ["created_at"]
+    search_fields = ["choice_text", "suggested_by", "poll__question"]
+    list_select_related = ["poll", "promoted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -166,3 +166,14 @@ def test_command_promotes_and_undoes(trainer, poll, alt):
 def test_command_refuses_someone_who_does_not_manage_the_poll(reader, poll, alt):
     with pytest.raises(CommandError, match="trainer"):
         call_command("promote_alternative", str(alt.pk), "--by", reader.username)
+
+
+def test_promotions_are_listed_read_only_in_the_admin(client, superuser, trainer, poll, alt):
+    alternative_promote(comment=alt, actor=trainer)
+    client.force_login(superuser)
+    html = client.get("/admin/comments/promotion/").content.decode()
+    assert "Learning in a reading circle" in html
+    assert (
+        client.get(f"/admin/comments/promotion/{Promotion.objects.get().pk}/delete/").status_code
+        == 403
+    )
