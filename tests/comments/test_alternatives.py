@@ -1,8 +1,10 @@
 """Write-in polls: "something else", "Your definition", similar definitions offered first,
 and Agree / Disagree on each alternative definition."""
 
+import re
+
 import pytest
-from django.test import override_settings
+from django.test import Client, override_settings
 
 from comments import alternatives
 from comments.models import Agreement, Comment
@@ -16,7 +18,7 @@ from tests.comments.alt_helpers import (
     write_in_poll,
 )
 from tests.comments.helpers import approved_commenter, form_data
-from tests.factories import voter_client, voter_key_of
+from tests.factories import make_poll, voter_client, voter_key_of
 
 pytestmark = pytest.mark.django_db
 
@@ -246,8 +248,18 @@ def test_agreeing_from_the_composer_keeps_the_composer(poll):
 
 
 def test_a_poll_without_write_in_has_no_definitions_endpoint(trainer, client):
-    from tests.factories import make_poll
-
     plain = make_poll(author=trainer)
     assert not Poll.objects.get(pk=plain.pk).write_in
     assert client.post(definition_url(plain), {}).status_code == 404
+
+
+def test_agree_form_from_a_cached_page_carries_the_readers_own_csrf_token(poll):
+    alt = definition(poll)
+    Client().get(poll.get_absolute_url())  # the page is stored for first-time readers
+    reader = Client(enforce_csrf_checks=True)
+    html = reader.get(poll.get_absolute_url()).content.decode()
+    form = html[html.index(f'action="/comments/{alt.pk}/agree/"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    response = reader.post(agree_url(alt), {"answer": "agree", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert Agreement.objects.count() == 1
