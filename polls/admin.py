@@ -120,6 +120,7 @@ class PollAdmin(admin.ModelAdmin):
                     "results_visibility",
                     "results_hidden",
                     "allow_vote_change",
+                    "write_in",
                 )
             },
         ),

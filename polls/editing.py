@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from core import versions
 from core.text import SingleLineValidator, has_control_characters, single_line
+from polls.choices import write_in_sync
 from polls.joincodes import join_code_random
 from polls.locks import poll_lock
 from polls.models import Ballot, Choice, Poll
@@ -39,6 +40,7 @@ POLL_FIELDS = (
     "who_can_vote",
     "results_visibility",
     "allow_vote_change",
+    "write_in",
     "opens_at",
     "closes_at",
     "notify_pending",
@@ -143,8 +145,12 @@ def choices_validate(
     Errors come keyed: "choices" for the list, "choice-<row index>" for one row,
     "multiple"/"max_choices" for the settings.
     """
-    existing = {choice.pk: choice for choice in poll.choices.all()} if poll and poll.pk else {}
+    # The "something else" choice is kept by Poll.write_in (polls/choices.py), not the list.
+    rows = poll.choices.all() if poll and poll.pk else []
+    existing = {choice.pk: choice for choice in rows if not choice.is_write_in}
+    choices = [row for row in choices if row.id is None or row.id not in _write_in_ids(rows)]
     voted = choices_with_votes(poll=poll) if existing else {}
+    voted = {pk: n for pk, n in voted.items() if pk in existing}
     kept, errors, seen_ids = _choice_rows(existing, voted, choices)
     for choice_id, count in voted.items():  # missing from the submission: removed
         if choice_id not in seen_ids:
@@ -180,9 +186,13 @@ def choices_validate(
     return kept
 
 
+def _write_in_ids(rows: Iterable[Choice]) -> set[int]:
+    return {choice.pk for choice in rows if choice.is_write_in}
+
+
 def _choices_apply(poll: Poll, kept: list[ChoiceInput]) -> None:
     kept_ids = {row.id for row in kept if row.id is not None}
-    poll.choices.exclude(pk__in=kept_ids).delete()
+    poll.choices.exclude(pk__in=kept_ids).exclude(is_write_in=True).delete()
     existing = {choice.pk: choice for choice in poll.choices.all()}
     changed: list[Choice] = []
     for position, row in enumerate(kept):
@@ -267,6 +277,7 @@ def poll_create(
                     Choice(poll=poll, text=row.text, position=position)
                     for position, row in enumerate(kept)
                 )
+                write_in_sync(poll=poll)
                 return poll
         except IntegrityError:
             # Someone took the same slug (or join code) a moment ago; pick the next one.
@@ -293,6 +304,7 @@ def poll_update(
             locked.status = Poll.Status.DRAFT
         locked.save()
         _choices_apply(locked, kept)
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
     return locked
 
@@ -328,6 +340,7 @@ def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
         )
         if changes:
             locked.save(update_fields=[*changes, "updated_at"])
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
     return locked
 
@@ -344,6 +357,7 @@ def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
             publishing=locked.is_published,
         )
         _choices_apply(locked, kept)
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
 
 

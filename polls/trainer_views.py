@@ -70,7 +70,11 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
             choices_errors = _other_errors(request, poll, form, formset)
     else:
         form = PollForm(instance=poll)
-        rows = [{"id": c.pk, "text": c.text} for c in poll.choices.all()] if poll else []
+        rows = (
+            [{"id": c.pk, "text": c.text} for c in poll.choices.filter(is_write_in=False)]
+            if poll
+            else []
+        )
         blank_rows = settings.POLLS_NEW_POLL_CHOICE_ROWS if poll is None else 1
         formset = ChoiceFormSet(initial=rows + [{}] * blank_rows, prefix="choices")
     formset.mark_voted(voted)

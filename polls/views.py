@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,13 +14,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseStopPolling
 
-from core import versions
+from core import choicecredit, versions
 from core.ratelimit import client_ip, ratelimit_hit
 from core.versions import PollVersion
 from polls import voting
+from polls.choices import choices_added_since
 from polls.live import LivePoll, conditional, live_poll, rendered
 from polls.live import has_voted as has_voted_in
-from polls.models import Poll
+from polls.models import Ballot, Choice, Poll
 from polls.pagecache import cached_for_first_time_readers
 from polls.results import poll_results, results_csv
 from polls.voters import voter_for_request
@@ -110,6 +113,9 @@ def vote_context(
     if state is None:
         state = voting.voting_state(poll=poll, voter=voter, user=request.user)
     choices = list(poll.choices.all())
+    credits = choicecredit.credits_for(poll.pk, content_version=version.content)
+    for choice in choices:
+        choice.credit = credits.get(choice.pk)
     return {
         "poll": poll,
         "version": version,
@@ -128,7 +134,24 @@ def vote_context(
         "can_export": poll.results_always_visible_to(request.user),
         "vote_error": error,
         "thanks": thanks,
+        "wrote_in": any(c.is_write_in and c.pk in state.voted_ids for c in choices),
+        "new_choices": added_since_vote(poll, voter, state, choices),
     }
+
+
+def added_since_vote(
+    poll: Poll, voter, state: voting.VotingState, choices: list[Choice]
+) -> list[Choice]:
+    """Choices added after this reader last voted ("A new definition was added")."""
+    if not state.has_voted or not choices:
+        return []
+    times = [choice.created_at for choice in choices]
+    if max(times) - min(times) < timedelta(seconds=5):  # all written with the poll: no query
+        return []
+    ballots = Ballot.objects.filter(poll_id=poll.pk, voter_key=voter.key)
+    return choices_added_since(
+        poll=poll, when=ballots.values_list("updated_at", flat=True).first(), choices=choices
+    )
 
 
 @cached_for_first_time_readers

@@ -15,7 +15,8 @@ from tests.factories import make_poll
 # groups' permissions) and the pending count only moderators see. Both count the comments
 # supporting each choice (one grouped query, cached under the discussion's version).
 # A moderator (or the poll's trainer) also gets their queue: one query for the comments
-# awaiting review (comments/_review_queue.html).
+# awaiting review (comments/_review_queue.html). With a cold cache both also look up the
+# credits of promoted choices ("suggested by", cached under the version).
 PAGE_QUERY_BUDGET = {"anonymous": 8, "moderator": 11}
 
 
