@@ -70,7 +70,7 @@ def workshop_home() -> None:
     from django.utils import timezone
 
     from comments.posting import comment_place
-    from polls import editing
+    from polls import lifecycle
     from polls.models import Poll
     from tests.factories import make_ballots, make_poll, make_user
 
@@ -116,7 +116,7 @@ def workshop_home() -> None:
                 poll=poll, parent=None, name=f"Reader {n}", body="Good point.", status="approved"
             )
         if index >= 4:
-            editing.poll_close(poll=poll)
+            lifecycle.poll_close(poll=poll)
     make_poll(
         question="Define “learning culture” for our March cohort",
         author=morgan,
