@@ -8,6 +8,7 @@ from functools import cache as memoize
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -39,7 +40,12 @@ class TimezoneMiddleware:
         zone = None
         session = getattr(request, "session", None)
         if session is not None and session.session_key:
-            zone = zone_for(session.get(SESSION_KEY) or "")
+            try:
+                zone = zone_for(session.get(SESSION_KEY) or "")
+            except DatabaseError:
+                # The view meets the same error and answers it (a 503 for a database that
+                # is down: socialpoll/middleware.py); the zone is no reason to fail first.
+                zone = None
         if zone is not None:
             timezone.activate(zone)
         else:
