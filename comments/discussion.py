@@ -96,6 +96,18 @@ def stance_filter(request: HttpRequest, poll: Poll) -> Choice | None:
     return Choice.objects.filter(poll=poll, pk=int(raw)).only("pk", "text").first()
 
 
+def _waiting(poll: Poll, *, can_restore: bool) -> dict[str, int]:
+    """One query for those who may act on what waits: how much, and whether any of it was
+    published before (held after reports) and could be restored from the page."""
+    if not can_restore:
+        return {"pending": 0, "held": 0}
+    return (
+        Comment.objects.for_poll(poll)
+        .pending()
+        .aggregate(pending=Count("pk"), held=Count("pk", filter=Q(approved_at__isnull=False)))
+    )
+
+
 def discussion_context(
     request: HttpRequest,
     poll: Poll,
@@ -117,16 +129,7 @@ def discussion_context(
     own = own_pending_ids(request, poll) | set(also_own)
     user = request.user
     can_moderate = moderation.can_moderate(user)
-    can_restore = can_moderate or poll.is_managed_by(user)
-    # One query for those who may act on what waits: how much, and whether any of it was
-    # published before (held after reports) and could be restored from the page.
-    waiting = {"pending": 0, "held": 0}
-    if can_restore:
-        waiting = (
-            Comment.objects.for_poll(poll)
-            .pending()
-            .aggregate(pending=Count("pk"), held=Count("pk", filter=Q(approved_at__isnull=False)))
-        )
+    waiting = _waiting(poll, can_restore=can_moderate or poll.is_managed_by(user))
     return {
         "poll": poll,
         "version": version,
