@@ -10,6 +10,8 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("present-js"); // key hints only where keys work
+
   function revealForm() {
     return document.getElementById("reveal-form");
   }

@@ -88,6 +88,7 @@ def test_the_reveal_button_works_without_javascript(new_context, room_poll):
     page.get_by_role("button", name="Hide results").click()
     expect(page.get_by_role("button", name="Show results")).to_be_visible()
     expect(page.get_by_text("Results are hidden from the room")).to_be_visible()
+    expect(page.get_by_text("to show them")).to_be_hidden()  # no R key without a script
 
 
 def test_q_hides_the_qr_code_and_f_asks_for_full_screen(new_context, room_poll):
@@ -126,11 +127,13 @@ def test_eight_choices_fit_the_projector_without_scrolling(new_context, room_pol
         assert box and box["y"] + box["height"] <= height
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_presenter_view_passes_axe_and_the_nu_checker(
-    new_context, room_poll, axe_source, nu_checker
+    new_context, room_poll, axe_source, nu_checker, scheme
 ):
-    screen = presenter(new_context, room_poll, bypass_csp=True)
+    screen = presenter(new_context, room_poll, bypass_csp=True, color_scheme=scheme)
     expect(screen.locator(".present-row")).to_have_count(8)
+    expect(screen.get_by_role("button", name="Full screen")).to_be_visible()
     violations = axe_violations(screen)
     assert violations == [], describe_violations(violations)
     html = screen.context.request.get(f"/polls/{room_poll.slug}/present/").text()
