@@ -11,6 +11,7 @@ class CommentsConfig(AppConfig):
         from comments.discussion import ANSWERED_COOKIE, OWN_COOKIE
         from comments.forms import FRESH_NAME, form_token
         from comments.promotion import choice_credits
+        from comments.remember import COMMENTER_COOKIE
         from core import choicecredit, perrequest
         from polls.voters import voter_for_request
 
@@ -21,6 +22,8 @@ class CommentsConfig(AppConfig):
             FRESH_NAME, lambda request: form_token(voter_key=voter_for_request(request).key)
         )
         perrequest.personal_cookie(OWN_COOKIE)
+        # "Remember me" fills the comment form in with this reader's own details.
+        perrequest.personal_cookie(COMMENTER_COOKIE)
         # A reader who answered an alternative definition sees their answers marked.
         perrequest.personal_cookie(ANSWERED_COOKIE)
         # "suggested by NAME" beside a promoted choice, linking to its comment.

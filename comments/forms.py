@@ -12,8 +12,9 @@ from django.core.validators import URLValidator
 
 from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import Comment
+from comments.posting import comment_body_check
 from core.text import single_line
-from polls.models import Poll
+from polls.models import Choice, Poll
 from polls.voters import Voter
 
 _TOKEN_SALT = "comments.form-served-at"  # noqa: S105 - a signing salt, not a secret
@@ -38,6 +39,30 @@ def form_token(*, voter_key: str, served_at: float | None = None) -> str:
     )
 
 
+def _token_parts(value: str) -> tuple[float, str, str]:
+    """(served at, voter mark, one-time number) of a form token; ValueError if not ours."""
+    try:
+        token = signing.loads(value, salt=_TOKEN_SALT)
+        return float(token["t"]), str(token["v"]), str(token["n"])
+    except (signing.BadSignature, TypeError, ValueError, KeyError):
+        raise ValueError("not a form token") from None
+
+
+def first_shown_at(*, voter_key: str, earlier_token: str = "") -> float:
+    """When this person was first shown a comment form on the page: the time in the token
+    of the page's form (a reply form opened later starts its clock there, so a reader who
+    read for a minute and pastes a reply is not "too fast"); now if that token is not this
+    browser's or has expired."""
+    now = time.time()
+    try:
+        served_at, mark, _ = _token_parts(earlier_token)
+    except ValueError:
+        return now
+    if mark != _voter_mark(voter_key) or not 0 <= now - served_at <= settings.COMMENTS_FORM_MAX_AGE:
+        return now
+    return served_at
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=80, validators=[single_line])
     email = forms.EmailField(
@@ -52,6 +77,19 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
+    remember = forms.BooleanField(
+        label="Remember me",
+        required=False,
+        help_text="Keeps your name, email and website in this browser (a cookie) for your "
+        "next comment. Untick it and post to forget them.",
+    )
+    show_latest_post = forms.BooleanField(
+        # Not "... under my comment": a second label with "Comment" in it would make the
+        # comment box ambiguous to find by its label (the UI contract; docs/decisions.md).
+        label="Show my latest blog post",
+        required=False,
+        help_text="We link the newest post of your website's feed under your comment.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(
         required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
@@ -63,22 +101,55 @@ class CommentForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
-    def __init__(self, *args, poll: Poll, voter: Voter, user=None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        poll: Poll,
+        voter: Voter,
+        user=None,
+        shown_since: str = "",
+        choices: list | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
         self.voter = voter
         self.user = user if user is not None and user.is_authenticated else None
+        # No max_length here: it would put `maxlength` on the textarea, and browsers cut a
+        # longer paste without a word. clean_body says how much too long, keeping the text;
+        # data-maxlength drives the live counter (static/js/comment-counter.js).
         self.fields["body"] = forms.CharField(
             label="Comment",
-            max_length=settings.COMMENTS_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 5}),
+            widget=forms.Textarea(
+                attrs={"rows": 5, "data-maxlength": settings.COMMENTS_MAX_LENGTH}
+            ),
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
+        # The poll page passes the choices it has read already (no query of our own).
+        self.stance_choices = {
+            choice.pk: choice
+            for choice in (choices if choices is not None else Choice.objects.filter(poll=poll))
+        }
+        self.fields["stance"] = forms.TypedChoiceField(
+            label="Which definition does your comment support?",
+            choices=[("", "None in particular")]
+            + [(pk, choice.text) for pk, choice in self.stance_choices.items()],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            # A list box, not radio buttons: the vote form above already has one radio button
+            # per choice with the choice as its label, and two controls named alike would
+            # be one too many for a screen reader's list of controls (and for tests).
+            widget=forms.Select(attrs={"class": "form-select"}),
+            help_text="Optional. Results show how many comments support each definition.",
+        )
+        self.order_fields(["name", "email", "website", "body", "stance"])
         if self.user is not None:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "remember", "show_latest_post"):
                 del self.fields[name]
         if not self.is_bound:
-            self.initial.setdefault("served", form_token(voter_key=voter.key))
+            served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
+            self.initial.setdefault("served", form_token(voter_key=voter.key, served_at=served_at))
 
     @property
     def is_reply(self) -> bool:
@@ -88,6 +159,9 @@ class CommentForm(forms.Form):
     @property
     def is_bot(self) -> bool:
         return bool(self.data.get("homepage"))
+
+    def clean_body(self) -> str:
+        return comment_body_check(body=self.cleaned_data["body"])
 
     def clean(self) -> dict:
         # Errors on hidden fields are reported for the whole form, where people can see them.
@@ -105,11 +179,24 @@ class CommentForm(forms.Form):
                     code="bad_parent",
                 ),
             )
+        website_missing = not cleaned.get("website") and "website" not in self.errors
+        if cleaned.get("show_latest_post") and website_missing:
+            self.add_error(
+                "show_latest_post",
+                forms.ValidationError(
+                    "Give your website's address to show your latest post, or untick this.",
+                    code="latest_post_needs_website",
+                ),
+            )
         try:
             cleaned["form_nonce"] = self._check_served(self.data.get("served") or "")
         except forms.ValidationError as error:
             self.add_error(None, error)
         return cleaned
+
+    def clean_stance(self) -> Choice | None:
+        pk = self.cleaned_data.get("stance")
+        return self.stance_choices.get(pk) if pk is not None else None
 
     def _reply_target(self, pk: int | None) -> Comment | None:
         if not pk:
@@ -129,9 +216,8 @@ class CommentForm(forms.Form):
             "This form has expired. Please post your comment again.", code="expired"
         )
         try:
-            token = signing.loads(value, salt=_TOKEN_SALT)
-            served_at, mark, nonce = float(token["t"]), str(token["v"]), str(token["n"])
-        except (signing.BadSignature, TypeError, ValueError, KeyError):
+            served_at, mark, nonce = _token_parts(value)
+        except ValueError:
             raise expired from None
         if mark != _voter_mark(self.voter.key):
             if self.voter.is_new:  # the browser did not send back the cookie it was given

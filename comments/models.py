@@ -53,10 +53,26 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "stance__text",
+                "show_latest_post",
+                "latest_post_title",
+                "latest_post_url",
+                "latest_post_hidden",
                 "is_alternative",
             )
+            .select_related("stance")
             .order_by("path")
         )
+
+    def stance_counts(self, poll: Poll) -> dict[int, int]:
+        """Approved comments of the poll per choice they support (held, spam and removed
+        comments never count)."""
+        rows = (
+            self.filter(poll=poll, status=Comment.Status.APPROVED, stance__isnull=False)
+            .values_list("stance_id")
+            .annotate(n=models.Count("pk"))
+        )
+        return dict(rows)
 
     def by_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email) if email else self.none()
@@ -105,12 +121,36 @@ class Comment(models.Model):
     website = models.URLField(blank=True, max_length=200)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
+    # The definition this comment argues for ("Which definition does your comment support?");
+    # a removed choice leaves the comment without one.
+    stance = models.ForeignKey(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supporting_comments",
+        verbose_name="supports",
+    )
     notify = models.BooleanField(
         "notify me of replies", default=False, help_text="Email this commenter about replies."
     )
     # Posted from the write-in composer ("Your definition"): shown as "Alternative definition",
     # answered with Agree / Disagree, and the poll's trainer may add it as a choice.
     is_alternative = models.BooleanField("alternative definition", default=False)
+    # "Recently posted" (comments/latest_post.py): the commenter asked for it, a task found
+    # their site's latest post, and a moderator may hide it without touching the comment.
+    show_latest_post = models.BooleanField(
+        "latest post asked for",
+        default=False,
+        help_text="The commenter ticked “Show my latest blog post”.",
+    )
+    latest_post_title = models.CharField("recently posted", max_length=150, blank=True)
+    latest_post_url = models.URLField("recently posted link", max_length=500, blank=True)
+    latest_post_hidden = models.BooleanField(
+        "hide the recently posted link",
+        default=False,
+        help_text="Hide the link to the commenter's latest post; the comment stays as it is.",
+    )
 
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
@@ -184,6 +224,17 @@ class Comment(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def latest_post_shown(self) -> bool:
+        """Readers see "NAME recently posted: TITLE": asked for, found, not hidden, and only
+        under a published comment (never a held, spam or removed one)."""
+        return (
+            self.status == self.Status.APPROVED
+            and self.show_latest_post
+            and not self.latest_post_hidden
+            and bool(self.latest_post_title and self.latest_post_url)
+        )
 
     @property
     def is_by_poll_author(self) -> bool:

@@ -26,7 +26,7 @@ from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
 from core.text import single_line
-from polls.models import Poll
+from polls.models import Choice, Poll
 
 _LINK = re.compile(r"<a\s", re.I)
 _LOCK_RETRIES = 40
@@ -248,14 +248,26 @@ def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
     if not name:
         raise ValidationError("Please give your name.", code="name_required")
     single_line(name)
+    return name, email, comment_body_check(body=body)
+
+
+def comment_body_check(*, body: str) -> str:
+    """A comment's text as stored (stripped), if it is not empty and not too long.
+
+    Too long is said with the numbers, never cut: the form keeps the text so the person can
+    shorten it (and the page's counter, static/js/comment-counter.js, warns before)."""
+    body = (body or "").strip()
     if not body:
         raise ValidationError("Please write a comment.", code="body_required")
-    if len(body) > settings.COMMENTS_MAX_LENGTH:
+    # A line break counts once, as the page's counter counts it (browsers send it as CRLF).
+    limit, length = settings.COMMENTS_MAX_LENGTH, len(body.replace("\r\n", "\n"))
+    if length > limit:
         raise ValidationError(
-            f"A comment can be at most {settings.COMMENTS_MAX_LENGTH} characters.",
+            f"Your comment is {length:,} characters long; a comment can be at most "
+            f"{limit:,} characters. Please shorten it by {length - limit:,} characters.",
             code="too_long",
         )
-    return name, email, body
+    return body
 
 
 @_retried_when_locked
@@ -267,9 +279,13 @@ def comment_post(
     reply_to: Comment | None = None,
     notify: bool = False,
     form_nonce: str | None = None,
+    stance: Choice | None = None,
+    show_latest_post: bool = False,
     alternative: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
+
+    ``stance``: the poll's choice the comment supports, if the commenter named one.
 
     ``alternative``: an alternative definition from the write-in composer (top level, as
     long as a choice may be: comments/alternatives.py), moderated like any comment.
@@ -284,20 +300,15 @@ def comment_post(
         if earlier is not None:
             return _already_posted(earlier, author, (body or "").strip())
     comment = _new_comment(poll=poll, author=author, body=body, reply_to=reply_to)
+    if stance is not None and stance.poll_id != poll.pk:
+        raise ValidationError("That is not one of this poll's choices.", code="bad_stance")
+    comment.stance = stance
     if alternative:
         _check_alternative(comment)
     comment.notify = notify and bool(comment.email)
+    comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
-    verdict = comment_policy_check(
-        poll=poll,
-        user=comment.user,
-        name=comment.name,
-        email=comment.email,
-        website=comment.website,
-        body=comment.body,
-        body_html=comment.render_body(),  # once: the insert keeps it
-        author_key=comment.author_key,
-    )
+    verdict = _policy_verdict(poll, comment)
     comment.status = verdict.status
     try:
         comment_insert(comment=comment, reasons=verdict.reasons)
@@ -306,9 +317,33 @@ def comment_post(
         if earlier is None:
             raise
         return _already_posted(earlier, author, comment.body)
+    _tell_on_commit(comment)
+    return comment
+
+
+def _policy_verdict(poll: Poll, comment: Comment):
+    """What the moderation policy says of this comment (its HTML rendered once: the insert
+    keeps it)."""
+    return comment_policy_check(
+        poll=poll,
+        user=comment.user,
+        name=comment.name,
+        email=comment.email,
+        website=comment.website,
+        body=comment.body,
+        body_html=comment.render_body(),
+        author_key=comment.author_key,
+    )
+
+
+def _tell_on_commit(comment: Comment) -> None:
+    """Once the comment is stored: a published one is announced (and its author's latest
+    post looked up); a held one is announced to the poll's trainer, if they asked."""
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
-    return comment
+        tasks.latest_post_on_commit(comment)
+    elif comment.status == Comment.Status.PENDING:
+        tasks.review_on_commit(comment)
 
 
 def _check_alternative(comment: Comment) -> None:

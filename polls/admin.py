@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.forms import LOADED_VALUES, EditedFieldsForm
-from polls import editing
+from polls import editing, lifecycle
 from polls.models import Ballot, Choice, Poll
 
 
@@ -107,7 +107,7 @@ class PollAdmin(admin.ModelAdmin):
     readonly_fields = ("vote_total", "published_at", "created_at", "updated_at")
     autocomplete_fields = ("author",)
     inlines = (ChoiceInline,)
-    actions = ("open_polls", "close_polls")
+    actions = ("open_polls", "close_polls", "show_results", "hide_results", "duplicate_polls")
     fieldsets = (
         (None, {"fields": ("question", "slug", "intro", "author", "status", LOADED_VALUES)}),
         (
@@ -118,12 +118,14 @@ class PollAdmin(admin.ModelAdmin):
                     "max_choices",
                     "who_can_vote",
                     "results_visibility",
+                    "results_hidden",
                     "allow_vote_change",
                     "write_in",
                 )
             },
         ),
         ("Schedule", {"fields": ("opens_at", "closes_at")}),
+        ("Discussion", {"fields": ("notify_pending",)}),
         ("Totals", {"fields": ("vote_total", "published_at", "created_at", "updated_at")}),
     )
 
@@ -143,7 +145,10 @@ class PollAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Poll, form, change: bool) -> None:
         if change:
             changes = {name: form.cleaned_data[name] for name in form.edited_fields()}
+            hidden = changes.pop("results_hidden", None)
             editing.poll_change(poll=obj, changes=changes)
+            if hidden is not None:  # the presenter's Show / Hide results, same service
+                lifecycle.poll_reveal(poll=obj, show=not hidden)
         else:
             editing.poll_add(poll=obj)
 
@@ -156,30 +161,48 @@ class PollAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def delete_model(self, request: HttpRequest, obj: Poll) -> None:
-        editing.poll_delete(poll=obj)
+        lifecycle.poll_delete(poll=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        editing.polls_delete(polls=list(queryset))
+        lifecycle.polls_delete(polls=list(queryset))
 
     @admin.action(description="Open the selected polls now", permissions=["change"])
     def open_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_open(poll=poll)
+            lifecycle.poll_open(poll=poll)
         self.message_user(request, f"Opened {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Close the selected polls now", permissions=["change"])
     def close_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_close(poll=poll)
+            lifecycle.poll_close(poll=poll)
         self.message_user(request, f"Closed {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Show the results of the selected polls", permissions=["change"])
+    def show_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            lifecycle.poll_reveal(poll=poll, show=True)
+        self.message_user(request, f"Results shown for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Hide the results of the selected polls", permissions=["change"])
+    def hide_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            lifecycle.poll_reveal(poll=poll, show=False)
+        self.message_user(request, f"Results hidden for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate the selected polls as drafts", permissions=["add"])
+    def duplicate_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            lifecycle.poll_duplicate(poll=poll, author=request.user)
+        self.message_user(request, f"Copied {len(queryset)} poll(s) as drafts.", messages.SUCCESS)
 
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):
     """Ballots are the record of who voted; nobody edits or deletes them by hand."""
 
-    list_display = ("poll", "voter_key", "user", "chosen", "created_at", "updated_at")
-    list_filter = (("poll", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("poll", "round", "voter_key", "user", "chosen", "created_at", "updated_at")
+    list_filter = (("poll", admin.RelatedOnlyFieldListFilter), "round")
     search_fields = ("voter_key", "user__username", "poll__question", "poll__slug")
     list_select_related = ("poll", "user")
     date_hierarchy = "created_at"

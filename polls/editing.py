@@ -1,4 +1,5 @@
-"""Writing polls: create, update, open, close, delete, and the rules for their choices.
+"""Writing polls: create and update them, and the rules for their choices (opening,
+closing, rounds and deleting are in polls/lifecycle.py).
 
 The trainer's form, the admin and commands all come through here. Every write that changes
 what a vote may be takes the poll's lock exclusive (polls/locks.py), so it never interleaves
@@ -14,14 +15,15 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core import versions
 from core.text import SingleLineValidator, has_control_characters, single_line
 from polls.choices import write_in_sync
-from polls.locks import poll_lock
+from polls.joincodes import join_code_random
+from polls.locks import poll_locked
 from polls.models import Ballot, Choice, Poll
 
 # Paths under /polls/ that are pages, not polls.
@@ -40,6 +42,7 @@ POLL_FIELDS = (
     "write_in",
     "opens_at",
     "closes_at",
+    "notify_pending",
 )
 
 
@@ -63,6 +66,14 @@ def poll_slug(*, question: str) -> str:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+def join_code_free() -> str:
+    """A join code no poll has yet (the unique constraint still decides a race)."""
+    while True:
+        code = join_code_random()
+        if not Poll.objects.filter(join_code=code).exists():
+            return code
+
+
 def choices_with_votes(*, poll: Poll) -> dict[int, int]:
     """Choices of this poll that hold votes, with how many (counted from the ballots)."""
     rows = (
@@ -73,7 +84,7 @@ def choices_with_votes(*, poll: Poll) -> dict[int, int]:
     return dict(rows)
 
 
-def _votes(count: int) -> str:
+def votes_text(count: int) -> str:
     return f"{count} vote{'s' if count != 1 else ''}"
 
 
@@ -100,7 +111,7 @@ def _choice_rows(
             if row.id in voted and text != " ".join(choice.text.split()):
                 what = "removed" if not text else "reworded"
                 errors.setdefault(key, []).append(
-                    f"“{choice.text}” already has {_votes(voted[row.id])}, so it cannot be "
+                    f"“{choice.text}” already has {votes_text(voted[row.id])}, so it cannot be "
                     f"{what}: the votes were cast for these words. Add a new choice instead."
                 )
                 continue
@@ -143,7 +154,7 @@ def choices_validate(
     for choice_id, count in voted.items():  # missing from the submission: removed
         if choice_id not in seen_ids:
             errors.setdefault("choices", []).append(
-                f"“{existing[choice_id].text}” already has {_votes(count)}, so it cannot be "
+                f"“{existing[choice_id].text}” already has {votes_text(count)}, so it cannot be "
                 "removed."
             )
     maximum = settings.POLLS_MAX_CHOICES
@@ -151,7 +162,24 @@ def choices_validate(
         errors.setdefault("choices", []).append(f"A poll can have at most {maximum} choices.")
     if publishing and len(kept) < 2:
         errors.setdefault("choices", []).append("A published poll needs at least two choices.")
-    if multiple and kept and max_choices > len(kept):
+    _check_limits(
+        errors, poll=poll, kept=kept, voted=voted, multiple=multiple, max_choices=max_choices
+    )
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+def _check_limits(
+    errors: dict, *, poll, kept: list, voted: dict, multiple: bool, max_choices: int
+) -> None:
+    """The rules for "Multiple choice" and its maximum, added to ``errors``."""
+    if multiple and max_choices < 2:
+        errors.setdefault("max_choices", []).append(
+            "Multiple choice needs a maximum of at least 2. For one answer per voter, "
+            "untick “Multiple choice”."
+        )
+    elif multiple and kept and max_choices > len(kept):
         errors.setdefault("max_choices", []).append(
             f"There are only {len(kept)} choices; a voter cannot tick more than that."
         )
@@ -164,9 +192,6 @@ def choices_validate(
             f"This poll already has votes with up to {poll.choice_limit} choices; "
             "the maximum cannot go down."
         )
-    if errors:
-        raise ValidationError(errors)
-    return kept
 
 
 def _write_in_ids(rows: Iterable[Choice]) -> set[int]:
@@ -203,10 +228,32 @@ def _check_schedule(fields: dict[str, Any]) -> None:
         raise ValidationError({"closes_at": ["The poll must close after it opens."]})
 
 
-def _locked(poll: Poll) -> Poll:
-    """The poll as it is now, with its lock held exclusive until the transaction ends."""
-    poll_lock(poll.pk, shared=False)
-    return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
+def poll_validate(
+    *, poll: Poll | None, fields: dict[str, Any], choices: Sequence[ChoiceInput], publish: bool
+) -> list[ChoiceInput]:
+    """Every rule a submitted poll (its fields and choice rows) must meet, all broken ones
+    reported in one ValidationError; the choices to keep. Fields left out are checked as
+    the poll has them."""
+    errors: dict[str, list[str]] = {}
+    kept: list[ChoiceInput] = []
+    for check in (_check_question, _check_schedule):
+        try:
+            check(fields)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    try:
+        kept = choices_validate(
+            poll=poll,
+            choices=choices,
+            multiple=fields.get("multiple", poll.multiple if poll else False),
+            max_choices=fields.get("max_choices", poll.max_choices if poll else 1),
+            publishing=publish,
+        )
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return kept
 
 
 def poll_create(
@@ -214,19 +261,16 @@ def poll_create(
 ) -> Poll:
     """Create a poll with its choices, as a draft or published; its slug comes from the question."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
-    _check_question(values)
-    _check_schedule(values)
-    kept = choices_validate(
-        poll=None,
-        choices=choices,
-        multiple=values.get("multiple", False),
-        max_choices=values.get("max_choices", 1),
-        publishing=publish,
-    )
+    kept = poll_validate(poll=None, fields=values, choices=choices, publish=publish)
     for attempt in range(5):
         try:
             with transaction.atomic():
-                poll = Poll(author=author, slug=poll_slug(question=values["question"]), **values)
+                poll = Poll(
+                    author=author,
+                    slug=poll_slug(question=values["question"]),
+                    join_code=join_code_free(),
+                    **values,
+                )
                 if publish:
                     poll.status = Poll.Status.PUBLISHED
                     poll.published_at = timezone.now()
@@ -238,8 +282,9 @@ def poll_create(
                 write_in_sync(poll=poll)
                 return poll
         except IntegrityError:
-            # Someone took the same slug a moment ago; pick the next one.
-            if attempt == 4 or not Poll.objects.filter(slug=poll.slug).exists():
+            # Someone took the same slug (or join code) a moment ago; pick the next one.
+            taken = Q(slug=poll.slug) | Q(join_code=poll.join_code)
+            if attempt == 4 or not Poll.objects.filter(taken).exists():
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -249,17 +294,9 @@ def poll_update(
 ) -> Poll:
     """Save a trainer's edit: settings, choices (voted ones stay as they are) and status."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
-    _check_question(values)
-    _check_schedule(values)
     with transaction.atomic():
-        locked = _locked(poll)
-        kept = choices_validate(
-            poll=locked,
-            choices=choices,
-            multiple=values.get("multiple", locked.multiple),
-            max_choices=values.get("max_choices", locked.max_choices),
-            publishing=publish,
-        )
+        locked = poll_locked(poll)
+        kept = poll_validate(poll=locked, fields=values, choices=choices, publish=publish)
         for name, value in values.items():
             setattr(locked, name, value)
         if publish:
@@ -288,7 +325,7 @@ def poll_add(*, poll: Poll) -> Poll:
 def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
     """Save only the given fields of a poll (the admin's edit), under the same rules."""
     with transaction.atomic():
-        locked = _locked(poll)
+        locked = poll_locked(poll)
         for name, value in changes.items():
             setattr(locked, name, value)
         _check_question(changes)
@@ -313,7 +350,7 @@ def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
 def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
     """Replace a poll's choices with these rows, in this order (voted ones stay as they are)."""
     with transaction.atomic():
-        locked = _locked(poll)
+        locked = poll_locked(poll)
         kept = choices_validate(
             poll=locked,
             choices=choices,
@@ -324,48 +361,3 @@ def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
         _choices_apply(locked, kept)
         write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
-
-
-def poll_open(*, poll: Poll) -> Poll:
-    """Open a poll now: publish it, drop a future opening time and a past closing time."""
-    with transaction.atomic():
-        poll = _locked(poll)
-        now = timezone.now()
-        poll.status = Poll.Status.PUBLISHED
-        poll.published_at = poll.published_at or now
-        if poll.opens_at and poll.opens_at > now:
-            poll.opens_at = None
-        if poll.closes_at and poll.closes_at <= now:
-            poll.closes_at = None
-        poll.save()
-        versions.content_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_close(*, poll: Poll) -> Poll:
-    """Close a poll now: it waits for the votes in flight, and no vote is counted after it."""
-    with transaction.atomic():
-        poll = _locked(poll)
-        now = timezone.now()
-        if poll.closes_at is None or poll.closes_at > now:
-            if poll.opens_at and poll.opens_at >= now:
-                poll.opens_at = None  # it never opened; keep the "closes after opens" rule
-            poll.closes_at = now
-            poll.save(update_fields=["opens_at", "closes_at", "updated_at"])
-            versions.content_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_delete(*, poll: Poll) -> None:
-    """Delete a poll with its choices, ballots and discussion; its page is gone at once."""
-    with transaction.atomic():
-        _locked(poll).delete()
-        versions.content_changed(poll_id=poll.pk)
-
-
-def polls_delete(*, polls: Iterable[Poll]) -> int:
-    deleted = 0
-    for poll in polls:
-        poll_delete(poll=poll)
-        deleted += 1
-    return deleted

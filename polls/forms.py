@@ -24,6 +24,7 @@ class PollForm(forms.ModelForm):
             "write_in": "Let voters propose their own definition",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
+            "notify_pending": "Email me when a comment awaits my review",
         }
         widgets = {
             "question": forms.TextInput(attrs={"autocomplete": "off"}),
@@ -41,6 +42,11 @@ class PollForm(forms.ModelForm):
         ].help_text = f"Time zone {zone}. Leave empty to open as soon as it is published."
         self.fields["closes_at"].help_text = f"Time zone {zone}. Leave empty to keep it open."
         self.fields["max_choices"].widget.attrs["min"] = 1
+        # static/js/pollform.js hides this field unless "Multiple choice" is ticked; without
+        # JavaScript it shows, and says when it counts.
+        self.fields[
+            "max_choices"
+        ].help_text = "Only for multiple choice: how many choices a voter may tick, 2 or more."
 
 
 class ChoiceForm(forms.Form):

@@ -1,4 +1,4 @@
-"""A trainer's pages: write and edit a poll, close it now, and the list of their polls."""
+"""A trainer's pages: write and edit a poll; close, reopen, duplicate or delete it."""
 
 import copy
 
@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from polls import editing
+from polls import editing, lifecycle
+from polls.editing import POLL_FIELDS
 from polls.forms import ChoiceFormSet, PollForm
 from polls.models import Ballot, Poll
 
@@ -57,7 +58,7 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
         formset = ChoiceFormSet(request.POST, prefix="choices")
         if "add_choice" in request.POST:
             form, formset = _with_another_choice(poll, form, formset)
-        elif form.is_valid() and formset.is_valid():
+        elif _all_valid(form, formset):
             try:
                 saved = _save(request, poll, form, formset)
             except ValidationError as error:
@@ -65,6 +66,8 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
             else:
                 messages.success(request, _saved_message(poll, saved))
                 return redirect(saved)
+        elif formset.is_valid():
+            choices_errors = _other_errors(request, poll, form, formset)
     else:
         form = PollForm(instance=poll)
         rows = (
@@ -89,13 +92,39 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
     return render(request, "polls/poll_form.html", context, status=status)
 
 
+def _all_valid(form: PollForm, formset) -> bool:
+    """Validate both (no short cut), so every field's error shows in the same round."""
+    form_valid = form.is_valid()
+    return formset.is_valid() and form_valid
+
+
+def _other_errors(request: HttpRequest, poll: Poll | None, form: PollForm, formset) -> list[str]:
+    """The service's refusals of what the form did accept (the choices, the settings), so a
+    trainer sees every problem in one round; nothing is saved."""
+    fields = {name: value for name, value in form.cleaned_data.items() if name in POLL_FIELDS}
+    try:
+        editing.poll_validate(
+            poll=poll,
+            fields=fields,
+            choices=formset.as_inputs(),
+            publish=request.POST.get("action") == "publish",
+        )
+    except ValidationError as error:
+        already = set(form.errors)
+        kept = {key: value for key, value in error.message_dict.items() if key not in already}
+        return _attach_errors(form, formset, ValidationError(kept)) if kept else []
+    return []
+
+
 def _with_another_choice(poll: Poll | None, form: PollForm, formset) -> tuple:
     """The same form, unvalidated, with one more empty choice row (works without JS)."""
     initial = {name: form[name].value() for name in form.fields}
     new_form = PollForm(instance=poll, initial=initial)
     rows = [*formset.raw_rows(), {}]
     new_formset = ChoiceFormSet(initial=rows, prefix="choices")
-    new_formset.forms[-1].fields["text"].widget.attrs["autofocus"] = True
+    attrs = new_formset.forms[-1].fields["text"].widget.attrs
+    attrs["autofocus"] = True  # a page load (no JS)
+    attrs["data-focus-after-swap"] = True  # an htmx swap (static/js/socialpoll.js)
     return new_form, new_formset
 
 
@@ -131,15 +160,89 @@ def poll_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _poll_form_page(request, managed_poll(request, slug))
 
 
-@require_POST
-@login_required
-def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
-    """Close now: no more votes from this moment."""
-    poll = editing.poll_close(poll=managed_poll(request, slug))
-    messages.success(request, "The poll is closed.")
+def _back(request: HttpRequest, poll: Poll) -> HttpResponse:
+    """Where the trainer came from (a page of this site), else the poll."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(next_url)
+    return redirect(poll)
+
+
+def _confirm_page(request: HttpRequest, poll: Poll, action: str, status: int = 200):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    context = {
+        "poll": poll,
+        "action": action,
+        "next": next_url,
+        "ballot_total": Ballot.objects.filter(poll=poll).count() if action == "delete" else 0,
+        "page": True,
+    }
+    return render(request, "polls/poll_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
+    """Close now: no more votes from this moment (GET asks to confirm; the form posts)."""
+    poll = managed_poll(request, slug)
+    if request.method != "POST":
+        return _confirm_page(request, poll, "close")
+    poll = lifecycle.poll_close(poll=poll)
+    messages.success(request, "The poll is closed.")
+    return _back(request, poll)
+
+
+@require_POST
+@login_required
+def poll_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Reopen a closed poll: votes are taken again from now, with no closing time."""
+    poll = lifecycle.poll_open(poll=managed_poll(request, slug))
+    messages.success(request, "The poll is open again.")
+    return _back(request, poll)
+
+
+@require_POST
+@login_required
+@trainer_required
+def poll_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
+    """Copy a poll as a draft for the next workshop, and open the copy's form."""
+    copy_ = lifecycle.poll_duplicate(poll=managed_poll(request, slug), author=request.user)
+    messages.success(
+        request, "This is a copy of your poll, saved as a draft: check it and publish it."
+    )
+    return redirect("polls:edit", slug=copy_.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def poll_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete a poll nobody has voted in (GET asks to confirm, or says why it cannot)."""
+    poll = managed_poll(request, slug)
+    if request.method != "POST":
+        return _confirm_page(request, poll, "delete")
+    try:
+        lifecycle.poll_discard(poll=poll)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _back(request, poll)
+    messages.success(request, f"“{poll.question}” is deleted.")
+    return redirect("polls:mine")
+
+
+@require_POST
+@login_required
+def poll_vote_again(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the next round: the current one is kept as it is, everyone may vote again."""
+    try:
+        poll = lifecycle.poll_round_start(poll=managed_poll(request, slug))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("polls:detail", slug=slug)
+    messages.success(request, f"Round {poll.current_round} has started: everyone may vote again.")
     return redirect(poll)

@@ -15,7 +15,7 @@ def trigram_extension(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("comments", "0003_reports_weighed_and_single_line_names"),
-        ("polls", "0006_poll_write_in_choice"),
+        ("polls", "0009_poll_write_in_choice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

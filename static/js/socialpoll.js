@@ -80,9 +80,21 @@
    htmx leaves 4xx answers unswapped. Views that answer a refused htmx request with
    content worth showing (a refused vote with its reason, a rate-limited comment with the
    person's text and a "please wait" message) mark that answer with an HX-Reswap header;
-   only such answers are swapped. Other error answers (e.g. a CSRF failure page) are not. */
+   only such answers are swapped. Other error answers (e.g. a CSRF failure page) are not.
+
+   Under DEBUG, `{% htmx_script %}` adds django-htmx's debug script, whose document-level
+   htmx:beforeOnLoad listener paints any 400/403/404/500 answer over the whole page (handy
+   for a traceback, wrong for a refused vote). A capture listener on window runs before it
+   and keeps marked answers from reaching it, so they are swapped in place in DEBUG as in
+   production; unmarked errors still reach the debug page. */
 (function () {
   "use strict";
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status >= 400 && xhr.getResponseHeader("HX-Reswap")) {
+      event.stopPropagation();  // htmx itself goes on: it only checks defaultPrevented
+    }
+  }, true);
   document.addEventListener("htmx:beforeSwap", function (event) {
     var detail = event.detail;
     if (!detail.isError || !detail.xhr.getResponseHeader("HX-Reswap")) return;
@@ -102,5 +114,26 @@
     for (var i = 0; i < slots.length; i++) {
       if (slots[i] !== target) slots[i].innerHTML = "";
     }
+  });
+})();
+
+/* socialpoll: "Cancel" on a reply form opened in place closes it (asking first if the
+   person has written something), and gives the focus back to that comment's "Reply".
+   Without JavaScript, or on the reply form's own page, Cancel stays a link back to the
+   comment. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var cancel = event.target instanceof Element && event.target.closest(".comment-cancel");
+    if (!cancel) return;
+    var slot = cancel.closest(".reply-slot");
+    if (!slot) return;
+    event.preventDefault();
+    var body = slot.querySelector("textarea[name=body]");
+    if (body && body.value.trim() && !window.confirm("Discard your reply?")) return;
+    slot.innerHTML = "";
+    var article = slot.closest("article");
+    var reply = article && article.querySelector(".comment-reply-link");
+    if (reply && reply.closest("article") === article) reply.focus();
   });
 })();

@@ -166,13 +166,25 @@ def axe_violations(page, *, impacts=("serious", "critical")) -> list[dict]:
     """Run axe-core on the page as it is now; the violations of the given impacts."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
+    # The page as a reader looks at it, not mid-refresh: live results fade while htmx fetches
+    # them, so no htmx request may start during the audit, and one in flight ends first.
     results = page.evaluate(
         """async () => {
-            const r = await axe.run(document, {resultTypes: ["violations"]});
-            return r.violations.map(v => ({
-                id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary),
-            }));
+            const hold = (event) => event.preventDefault();
+            document.addEventListener("htmx:beforeRequest", hold, true);
+            const busy = ".htmx-request, .htmx-swapping, .htmx-settling";
+            for (let i = 0; i < 200 && document.querySelector(busy); i++) {
+                await new Promise((done) => setTimeout(done, 50));
+            }
+            try {
+                const r = await axe.run(document, {resultTypes: ["violations"]});
+                return r.violations.map(v => ({
+                    id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map(n => n.target.join(" ") + " :: " + n.failureSummary),
+                }));
+            } finally {
+                document.removeEventListener("htmx:beforeRequest", hold, true);
+            }
         }"""
     )
     return [v for v in results if v["impact"] in impacts]

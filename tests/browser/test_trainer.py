@@ -49,7 +49,7 @@ def test_trainer_publishes_a_poll_with_three_choices_and_a_reader_votes(new_cont
         expect(reader.get_by_label(text, exact=True)).to_be_visible()
     vote_for(reader, "Any mix of methods")
 
-    expect(reader.get_by_role("status")).to_contain_text("Thanks for voting")
+    expect(reader.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
     expect(results(reader).locator(".result-total")).to_have_text("1 vote")
     row = results(reader).locator(".result-row", has_text="Any mix of methods")
     expect(row).to_contain_text("1 vote · 100%")

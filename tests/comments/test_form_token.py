@@ -70,3 +70,33 @@ def test_a_browser_that_drops_cookies_is_told_so(poll):
     response = browser.post(post_url(poll), data)
     assert response.status_code == 400
     assert "allow cookies for this site" in response.content.decode()
+
+
+def _reply_form(client, comment, **params) -> str:
+    return client.get(
+        f"/comments/{comment.pk}/reply/", params, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+
+def test_a_reply_form_opened_later_counts_from_when_the_page_was_shown(client, poll):
+    from tests.comments.helpers import add
+
+    comment = add(poll)
+    page_token = served_token(client, seconds_ago=90)
+    served = _served(_reply_form(client, comment, served=page_token))
+    assert served == signing.loads(page_token, salt="comments.form-served-at")["t"]
+
+
+def test_a_reply_form_ignores_another_browsers_or_an_expired_page_token(client, poll, settings):
+    import time
+
+    from tests.comments.helpers import add
+
+    comment = add(poll)
+    before = time.time()
+    for token in (
+        served_token(voter_client("someone-else"), seconds_ago=90),
+        served_token(client, seconds_ago=settings.COMMENTS_FORM_MAX_AGE + 60),
+        "not-a-token",
+    ):
+        assert _served(_reply_form(client, comment, served=token)) >= before - 1

@@ -98,8 +98,27 @@ def test_over_long_comment_is_refused_with_a_clear_error(client, poll, settings)
         post_url(poll), form_data(client, body="x" * (settings.COMMENTS_MAX_LENGTH + 1))
     )
     assert response.status_code == 400
-    assert f"at most {settings.COMMENTS_MAX_LENGTH} characters" in response.content.decode()
+    assert f"at most {settings.COMMENTS_MAX_LENGTH:,} characters" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_over_long_comment_keeps_its_text_and_says_by_how_much(client, poll, settings):
+    settings.COMMENTS_MAX_LENGTH = 20
+    body = "a" * 15 + " and the rest"  # 28 characters
+    response = client.post(post_url(poll), form_data(client, body=body))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert f"{body}</textarea>" in html  # all of it, not cut
+    assert "Please shorten it by 8 characters." in html
+    textarea = html[html.index("<textarea") : html.index("</textarea>")]
+    assert " maxlength=" not in textarea  # the browser would cut a paste without a word
+
+
+def test_a_line_break_counts_as_one_character(settings):
+    from comments.posting import comment_body_check
+
+    settings.COMMENTS_MAX_LENGTH = 3
+    assert comment_body_check(body="a\r\nb") == "a\r\nb"
 
 
 def test_empty_comment_is_refused(client, poll):

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import versions
-from polls import editing, voting
+from polls import editing, lifecycle, voting
 from polls.editing import ChoiceInput
 from polls.models import Choice, Poll
 from polls.voters import Voter
@@ -95,6 +95,22 @@ def test_too_many_choices_are_refused(trainer, settings):
         editing.poll_create(
             author=trainer, fields=FIELDS, choices=rows("A", "B", "C", "D"), publish=True
         )
+
+
+def test_multiple_choice_with_a_maximum_of_one_is_refused(trainer):
+    fields = {**FIELDS, "multiple": True, "max_choices": 1}
+    with pytest.raises(ValidationError) as caught:
+        editing.poll_create(author=trainer, fields=fields, choices=rows("A", "B"), publish=True)
+    assert "at least 2" in caught.value.message_dict["max_choices"][0]
+    assert not Poll.objects.exists()
+
+
+def test_poll_validate_reports_every_broken_rule_at_once(trainer):
+    now = timezone.now()
+    fields = {**FIELDS, "opens_at": now, "closes_at": now - HOUR, "multiple": True}
+    with pytest.raises(ValidationError) as caught:
+        editing.poll_validate(poll=None, fields=fields, choices=rows("A"), publish=True)
+    assert set(caught.value.message_dict) == {"closes_at", "choices", "max_choices"}
 
 
 def test_closing_before_opening_is_refused_by_the_service(trainer):
@@ -199,7 +215,7 @@ def test_an_edit_changes_the_polls_content_version(trainer):
 def test_opening_and_closing_change_the_content_version(write):
     poll = make_poll(closes_at=timezone.now() - HOUR if write == "open" else None)
     before = versions.read(poll.pk)
-    getattr(editing, f"poll_{write}")(poll=poll)
+    getattr(lifecycle, f"poll_{write}")(poll=poll)
     assert versions.read(poll.pk).content != before.content
 
 
@@ -218,7 +234,7 @@ def test_unpublishing_keeps_the_first_publication_date(trainer):
 
 
 def test_close_now_stops_votes(poll):
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     poll.refresh_from_db()
     assert poll.state == "closed"
     with pytest.raises(ValidationError) as caught:
@@ -228,7 +244,7 @@ def test_close_now_stops_votes(poll):
 
 def test_closing_a_scheduled_poll_keeps_the_schedule_valid():
     poll = make_poll(opens_at=timezone.now() + HOUR)
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     poll.refresh_from_db()
     poll.full_clean()  # closes after it opens still holds
     assert poll.state == "closed"
@@ -238,6 +254,6 @@ def test_open_now_publishes_and_reopens():
     poll = make_poll(status=Poll.Status.DRAFT, closes_at=timezone.now() - HOUR)
     poll.published_at = None
     poll.save()
-    editing.poll_open(poll=poll)
+    lifecycle.poll_open(poll=poll)
     poll.refresh_from_db()
     assert poll.state == "open" and poll.published_at

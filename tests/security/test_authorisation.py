@@ -58,6 +58,39 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
+    # --- join, share, embed (polls/share_views.py, polls/embed.py) ---------------------
+    # A join code leads to its poll; a draft's code is unknown but to who may see the draft.
+    "polls:join": ("pub", {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"}),
+    "polls:join [draft]": (
+        "draft",
+        {"GET": "404 404 302 404 404 302", "POST": "405 405 405 405 405 405"},
+    ),
+    "j/<str:code>/": ("pub", {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"}),
+    "polls:join_form": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_svg": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_svg [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:qr_png": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_png [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:embed": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:embed [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # As polls:vote: an empty vote is refused; a draft takes none.
+    "polls:embed_vote": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"},
+    ),
+    "polls:embed_vote [draft]": (
+        "draft",
+        {"GET": "405 405 405 405 405 405", "POST": "404 404 403 404 404 403"},
+    ),
     "health": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
     "ready": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
     # --- trainer pages: anonymous is sent to log in, accounts without the right get 403 ---
@@ -68,7 +101,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "302 403 200 403 403 200", "POST": "302 403 400 403 403 400"},
     ),
-    "polls:close": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # GET asks to confirm (a page without JavaScript); the form posts.
+    "polls:close": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
+    "polls:reopen": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    "polls:duplicate": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    "polls:delete": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
     # Results export: the poll's trainer and staff (polls/models.py results_always_visible_to
     # says staff see results whatever the rule, so a comments moderator may export too).
     "polls:export": (
@@ -77,6 +117,50 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     ),
     # A draft's results follow the draft's page: not found for anyone who may not manage it.
     "polls:export [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # The presenter view and its live block: the poll's trainer and staff (as the CSV);
+    # a draft's, as its page, only for those who may manage it. Show / Hide results: the
+    # poll's trainer and those who may change any poll (an empty form hides them).
+    "polls:present": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:reveal": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # Vote again: like a close, the poll's trainer (and superusers); without votes in the
+    # round the trainer is sent back to the poll with the reason (302 either way).
+    "polls:vote_again": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    # The debrief quotes the discussion: the poll's trainer (and those who manage any
+    # poll), not moderators; a draft is not found for the others, as its page.
+    "comments:debrief_md": (
+        "pub",
+        {"GET": "302 403 200 403 403 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_md [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_csv": (
+        "pub",
+        {"GET": "302 403 200 403 403 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_csv [draft]": (
         "draft",
         {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
@@ -159,6 +243,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "alt",
         {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
     ),
+    # The trainer's own queue: the poll's trainer and moderators act on a comment awaiting
+    # review (an empty form is told to choose and sent back to the queue).
+    "comments:review": (
+        "pending-comment",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
+    ),
     # The signed token is the authority (one click from an email), not the account.
     "comments:unsubscribe": (
         "token",
@@ -169,6 +259,8 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
     ),
     # --- accounts ------------------------------------------------------------------
+    # Any signed-in person may choose the time zone times are shown in (an empty form: 400).
+    "time_zone": ("-", {"GET": "302 200 200 200 200 200", "POST": "302 400 400 400 400 400"}),
     "login": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
     "logout": ("-", {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"}),
     "password_change": (
@@ -191,6 +283,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "password_reset_complete": (
         "-",
         {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # Sign-up is for people without an account; the confirmation link below is a made-up
+    # one (400: "this link does not work").
+    "signup": ("-", {"GET": "200 302 302 302 302 302", "POST": "400 302 302 302 302 302"}),
+    "signup_done": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "signup_confirm": (
+        "-",
+        {"GET": "400 400 400 400 400 400", "POST": "405 405 405 405 405 405"},
     ),
     # --- admin: representative rows (every other admin URL by the rule below) -------
     "admin:login": ("-", {"GET": "200 200 200 200 302 302", "POST": "200 200 200 200 200 200"}),
@@ -256,8 +356,12 @@ def world(trainer, other_trainer, reader, moderator, superuser) -> World:
     )
     objects = {
         "-": {},
-        "pub": {"slug": published.slug, "object_id": str(published.pk)},
-        "draft": {"slug": draft.slug},
+        "pub": {
+            "slug": published.slug,
+            "object_id": str(published.pk),
+            "code": published.join_code,
+        },
+        "draft": {"slug": draft.slug, "code": draft.join_code},
         "user": {"object_id": str(reader.pk), "id": str(reader.pk)},
         "comment": {"pk": str(shown.pk), "object_id": str(shown.pk)},
         "pending-comment": {"pk": str(held.pk)},

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("polls", "0005_single_line_question_and_choices"),
+        ("polls", "0008_poll_notify_pending"),
     ]
 
     operations = [
