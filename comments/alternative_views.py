@@ -5,8 +5,8 @@ then a redirect or a page) and, with htmx, answers with the block it changed."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -133,8 +133,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return redirect(back)
     answer = request.POST.get("answer")
-    if answer not in {"agree", "disagree"}:
-        raise Http404("No such answer.")
+    if answer not in {"agree", "disagree"}:  # a tampered form: the buttons send one of these
+        return HttpResponseBadRequest("Choose Agree or Disagree.", content_type="text/plain")
     limit = _limited(
         request, "agreement", settings.POLLS_VOTE_RATE_LIMIT, settings.POLLS_VOTE_RATE_WINDOW
     )
@@ -181,7 +181,7 @@ def promote(request: HttpRequest, pk: int) -> HttpResponse:
     """The poll's trainer adds an alternative definition to the poll as a choice."""
     comment = get_object_or_404(Comment.objects.select_related("poll"), pk=pk)
     if not comment.poll.is_managed_by(request.user):
-        raise Http404("No such definition.")
+        raise PermissionDenied("Only the poll's trainer can change its choices.")
     try:
         done = promotion.alternative_promote(comment=comment, actor=request.user)
     except ValidationError as error:
@@ -197,7 +197,7 @@ def promotion_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """Take a promoted definition back out of the poll (while it has no votes)."""
     comment = get_object_or_404(Comment.objects.select_related("poll"), pk=pk)
     if not comment.poll.is_managed_by(request.user):
-        raise Http404("No such definition.")
+        raise PermissionDenied("Only the poll's trainer can change its choices.")
     live = Promotion.objects.filter(comment=comment, undone_at__isnull=True).first()
     if live is None:
         messages.info(request, "This definition is not a choice of the poll.")

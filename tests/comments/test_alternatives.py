@@ -207,9 +207,9 @@ def test_hidden_definitions_cannot_be_answered_or_counted(poll, status):
     assert not alternatives.alternatives(poll).exists()
 
 
-def test_an_answer_that_is_not_agree_or_disagree_is_a_404(poll):
+def test_an_answer_that_is_not_agree_or_disagree_is_a_400(poll):
     alt = definition(poll)
-    assert voter_client("b").post(agree_url(alt), {"answer": "maybe"}).status_code == 404
+    assert voter_client("b").post(agree_url(alt), {"answer": "maybe"}).status_code == 400
     assert not Agreement.objects.exists()
 
 

@@ -52,7 +52,7 @@ def test_promoting_adds_a_credited_choice_before_something_else(client, trainer,
 
 def test_readers_cannot_promote(client, reader, poll, alt):
     client.force_login(reader)
-    assert client.post(promote_url(alt)).status_code == 404
+    assert client.post(promote_url(alt)).status_code == 403
     with pytest.raises(ValidationError):
         alternative_promote(comment=alt, actor=reader)
     assert not Promotion.objects.exists()

@@ -216,6 +216,33 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "comment",
         {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
     ),
+    # Alternative definitions (write-in polls): anyone may post one (an empty form is 400)
+    # and answer one (a GET lands on it in the list; an empty answer is 400); only the
+    # poll's trainer and superusers add one as a choice or take it back.
+    "comments:definition": (
+        "write-in",
+        {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"},
+    ),
+    "comments:definition [no write-in]": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "404 404 404 404 404 404"},
+    ),
+    "comments:agree": (
+        "alt",
+        {"GET": "302 302 302 302 302 302", "POST": "400 400 400 400 400 400"},
+    ),
+    "comments:agree [pending]": (
+        "pending-comment",
+        {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
+    ),
+    "comments:promote": (
+        "alt",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    "comments:unpromote": (
+        "alt",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
     # The trainer's own queue: the poll's trainer and moderators act on a comment awaiting
     # review (an empty form is told to choose and sent back to the queue).
     "comments:review": (
@@ -323,6 +350,10 @@ def world(trainer, other_trainer, reader, moderator, superuser) -> World:
     shown = comment_place(poll=published, parent=None, name="Ada", body="Hi", status="approved")
     held = comment_place(poll=published, parent=None, name="Bo", body="Hm", status="pending")
     on_draft = comment_place(poll=draft, parent=None, name="Cy", body="Yo", status="approved")
+    write_in = make_poll(author=trainer, write_in=True)
+    alt = comment_place(
+        poll=write_in, name="Di", body="A circle", status="approved", is_alternative=True
+    )
     objects = {
         "-": {},
         "pub": {
@@ -335,6 +366,8 @@ def world(trainer, other_trainer, reader, moderator, superuser) -> World:
         "comment": {"pk": str(shown.pk), "object_id": str(shown.pk)},
         "pending-comment": {"pk": str(held.pk)},
         "draft-comment": {"pk": str(on_draft.pk)},
+        "write-in": {"slug": write_in.slug},
+        "alt": {"pk": str(alt.pk)},
         "token": {"token": unsubscribe_token(shown)},
         "forged-token": {"token": unsubscribe_token(shown)[:-2] + "xx"},
     }
