@@ -46,7 +46,9 @@ def test_readers_report_a_comment_and_the_trainer_restores_it(new_context, live_
         page.get_by_role("link", name="Report this comment by Bea").click()
         page.get_by_label("What is wrong with it? (optional)").fill(reason)
         page.get_by_role("button", name="Report comment").click()
-        expect(page.get_by_role("status").filter(has_text="A moderator will take a look")).to_be_visible()
+        expect(
+            page.get_by_role("status").filter(has_text="A moderator will take a look")
+        ).to_be_visible()
     expect(page.locator(f"#comment-{comment.pk}")).to_have_count(0)
 
     page = new_context().new_page()
@@ -56,7 +58,9 @@ def test_readers_report_a_comment_and_the_trainer_restores_it(new_context, live_
     expect(held).to_contain_text("Off topic")
     expect(held).to_contain_text("Rude")
     held.get_by_role("button", name="Restore the comment by Bea").click()
-    expect(page.get_by_role("status").filter(has_text="The comment is published again.")).to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="The comment is published again.")
+    ).to_be_visible()
     expect(page.locator(f"#comment-{comment.pk}")).to_contain_text(TEXT)
 
     reader = new_context().new_page()
