@@ -182,3 +182,19 @@ class Side:
 
 def env_flag(name: str) -> bool:
     return os.environ.get(name, "").lower() in {"1", "yes", "true"}
+
+
+def stop_group(process) -> None:
+    """Stop a server started in a process group of its own (start_new_session=True):
+    SIGTERM to the group, SIGKILL after 15 s if it is still there."""
+    import signal
+    import subprocess
+
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)

@@ -21,6 +21,9 @@ all alike):
                vote changes the page, so this is the page as read during a vote; the
                votes/s that went through meanwhile are printed under the table
     results    the results fragment /polls/<slug>/results/
+    live       the same fragment as a phone in a workshop room asks for it every few
+               seconds: htmx's request with the ETag it got (If-None-Match), of a room poll
+               with eight choices that nobody votes in meanwhile (nothing changed: 304)
     vote       POST /polls/<slug>/vote/, each request a distinct pre-generated voter with
                its own signed voter cookie and CSRF token (Lua script)
 
@@ -36,6 +39,11 @@ with the same persistent connections; its rows are divided by its own trivial vi
                redirect), each POST with a CSRF cookie and the matching form token, as
                socialpoll's votes get
 
+After the rounds, 300 simulated phones (wrk -c300, one request every 3 s per connection,
+with jitter, If-None-Match as above) poll that fragment for --room-seconds, and the
+PostgreSQL statistics (transactions committed in the bench database: Django runs in
+autocommit, so one per query) give the queries per request; printed under the table.
+
 Then it checks the counts, from the ballots only (the number of Ballot rows, never a
 stored counter, which the app may or may not keep): every vote answered 2xx/3xx by wrk,
 in the vote and poll+votes rounds, must be a stored ballot (wrk abandons the requests in
@@ -46,7 +54,8 @@ must store exactly as many ballots as it got redirects; and `manage.py verify_vo
 memory of each gunicorn worker.
 
 The last line is machine-readable: poll_ratio, vote_ratio, home_ratio, results_ratio and
-poll_voting_ratio (over our /health/), tutorial_vote_ratio and tutorial_detail_ratio (over
+poll_voting_ratio, live_ratio (over our /health/), live_queries (per request of
+the 300 phones), tutorial_vote_ratio and tutorial_detail_ratio (over
 the tutorial's), errors (every non-2xx/3xx answer and socket error of every row, the
 tutorial's and the concurrent votes' included, plus refused exact-round votes) and
 ballots_ok (all the count checks above).
@@ -79,6 +88,7 @@ import urllib.request  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 
 import benchlib  # noqa: E402
+import roomlib  # noqa: E402
 
 ROOT = BENCH.parent
 PG_URL = "postgres://postgres@127.0.0.1:5432/h_bench_http"
@@ -479,9 +489,29 @@ def verify_vote_counts() -> tuple[int, str]:
 
 
 # Rows, in the order printed; each is divided by its site's trivial view.
-OURS = ["health", "home", "poll", "poll+votes", "results", "vote"]
+OURS = ["health", "home", "poll", "poll+votes", "results", "live", "vote"]
 TUTORIAL = ["tut-health", "tut-detail", "tut-vote"]
 BASELINE = {**dict.fromkeys(OURS, "health"), **dict.fromkeys(TUTORIAL, "tut-health")}
+
+
+def live_etag(url: str) -> str:
+    """The ETag a phone's first request for the live fragment gets."""
+    request = urllib.request.Request(url, headers={"HX-Request": "true"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200, url
+        return response.headers["ETag"].replace('"', '\\"')
+
+
+def room_phones(args, url: str, script: Path) -> dict:
+    """Phones polling the live fragment every 3 s; the SQL queries they cost, counted by
+    PostgreSQL (statistics settle while the server is idle, before and after)."""
+    before = roomlib.pg_statements_settled(args.pg_url, 11)
+    threads = min(2, args.phones)
+    result = wrk(url, script, seconds=args.room_seconds, threads=threads, connections=args.phones)
+    queries = roomlib.pg_statements_settled(args.pg_url, 11) - before
+    result["queries"] = queries
+    result["queries_per_request"] = queries / max(result["requests"], 1)
+    return result
 
 
 def main() -> None:
@@ -506,6 +536,8 @@ def main() -> None:
     parser.add_argument("--redis-url", default=REDIS_URL, help="the shared cache")
     parser.add_argument("--voters", type=int, default=20000, help="per voting round kind")
     parser.add_argument("--exact-votes", type=int, default=1000)
+    parser.add_argument("--phones", type=int, default=300, help="phones polling the fragment")
+    parser.add_argument("--room-seconds", type=int, default=12, help="how long they poll")
     args = parser.parse_args()
     tutorial_pg_url = args.tutorial_pg_url or args.pg_url.rstrip("/") + "_tutorial"
 
@@ -527,6 +559,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
     thread_poll, vote_poll = seed_site()
+    room_poll = roomlib.seed_room_poll(thread_poll.author)
     tutorial_setup = subprocess.run(
         [sys.executable, "-m", "bench.tutorial_site.setup"],
         cwd=ROOT,
@@ -603,6 +636,13 @@ def main() -> None:
             with urllib.request.urlopen(url, timeout=10) as response:
                 assert response.status == 200, url
         shown = urllib.request.urlopen(poll_url).read().decode().count('id="comment-')
+        live_url = f"{base}/polls/{room_poll.slug}/results/"
+        etag = live_etag(live_url)
+        (tmp / "live.lua").write_text(LUA_GET + roomlib.LUA_LIVE % {"etag": etag})
+        (tmp / "live-paced.lua").write_text(
+            LUA_GET + roomlib.LUA_LIVE_PACED % {"etag": etag, "interval_ms": 3000}
+        )
+        pages["live"] = live_url
 
         # Interleaved rounds: every endpoint gets a slice in every round, so a burst of
         # load from elsewhere on the machine hits all of them alike.
@@ -647,8 +687,10 @@ def main() -> None:
                 elif name in vote_kinds:
                     result = voted(name, voting(name))
                 else:
-                    result = wrk(pages[name], tmp / "get.lua", seconds=args.seconds, **options)
+                    script = tmp / ("live.lua" if name == "live" else "get.lua")
+                    result = wrk(pages[name], script, seconds=args.seconds, **options)
                 slices[name].append(result)
+        room = room_phones(args, live_url, tmp / "live-paced.lua")
 
         def summarise(runs: list[dict]) -> dict:
             requests = sum(r["requests"] for r in runs)
@@ -697,7 +739,8 @@ def main() -> None:
 
     print()
     print(
-        f"gunicorn {args.workers} sync workers + PostgreSQL, wrk -t{args.threads} "
+        f"gunicorn {args.workers} gthread workers x 4 threads (socialpoll/gunicorn.conf.py) "
+        f"+ PostgreSQL, wrk -t{args.threads} "
         f"-c{args.connections} over loopback, {args.rounds} interleaved rounds of "
         f"{args.seconds} s per endpoint;\npoll page shows {shown} comments; poll+votes = "
         f"that page read while a second wrk (-c{args.voting_connections}) votes in that poll;"
@@ -735,8 +778,16 @@ def main() -> None:
         f"/health/'s req/s; votes: wrk accepted {tutorial_accepted}, stored "
         f"{tutorial_stored} (in flight at wrk's deadlines: {tutorial_stored - tutorial_accepted})"
     )
+    print(
+        f"live, {args.phones} phones every 3 s (wrk -c{args.phones}, If-None-Match, "
+        f"{args.room_seconds} s): {room['rps']:.0f} req/s, p50 {room['p50_us'] / 1000:.1f} ms, "
+        f"p99 {room['p99_us'] / 1000:.1f} ms, {room['requests']} requests, "
+        f"{room['status']} non-2xx/3xx, {room['errors']} socket errors, "
+        f"{room['queries']} SQL queries ({room['queries_per_request']:.3f} per request)"
+    )
     errors = sum(row["status"] + row["errors"] for row in rows.values())
     errors += during["status"] + during["errors"] + exact["other"]
+    errors += room["status"] + room["errors"]
     bound = args.connections * args.rounds
     during_bound = args.voting_connections * args.rounds
     wrk_ok = 0 <= in_flight <= bound and 0 <= during_in_flight <= during_bound
@@ -774,6 +825,8 @@ def main() -> None:
         f"home_ratio={rows['home']['ratio']:.2f} "
         f"results_ratio={rows['results']['ratio']:.2f} "
         f"poll_voting_ratio={rows['poll+votes']['ratio']:.2f} "
+        f"live_ratio={rows['live']['ratio']:.2f} "
+        f"live_queries={room['queries_per_request']:.3f} "
         f"tutorial_vote_ratio={rows['tut-vote']['ratio']:.2f} "
         f"tutorial_detail_ratio={rows['tut-detail']['ratio']:.2f} "
         f"errors={errors} ballots_ok={ballots_ok} "

@@ -3,6 +3,7 @@
     .venv/bin/python bench/load.py            # full: 3 rounds on one instance, 3 on two
     .venv/bin/python bench/load.py --short    # CI form: 1 round on two instances (< 2 min)
     .venv/bin/python bench/load.py --mode single|double|both --rounds N
+    .venv/bin/python bench/load.py --mode room [--phones 1000]   # a workshop room: roomload.py
 
 Each round opens one new poll and sends, all at once, 200 anonymous voters (each its own
 browser: GET the poll page for the CSRF token, POST a vote, then POST the same vote again,
@@ -45,7 +46,6 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import re  # noqa: E402
 import secrets  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -57,6 +57,9 @@ from collections import Counter  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 from http.client import HTTPConnection  # noqa: E402
+
+sys.path.append(str(BENCH))
+import benchlib  # noqa: E402
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/h_load"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
@@ -176,13 +179,7 @@ def start_server(env: dict, workers: int, log_dir: Path) -> Server:
 
 
 def stop_server(server: Server) -> None:
-    if server.process.poll() is None:
-        os.killpg(server.process.pid, signal.SIGTERM)
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.process.pid, signal.SIGKILL)
-            server.process.wait(timeout=5)
+    benchlib.stop_group(server.process)
 
 
 def get_status(server: Server, path: str) -> int:
@@ -462,14 +459,23 @@ def print_round(result: dict, servers: list[Server]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--short", action="store_true", help="CI form: one two-instance round")
-    parser.add_argument("--mode", choices=["single", "double", "both"], default=None)
+    parser.add_argument("--mode", choices=["single", "double", "both", "room"], default=None)
     parser.add_argument("--rounds", type=int, default=None, help="rounds per mode (full: 3)")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2+)")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--max-seconds", type=float, default=None)
     parser.add_argument("--keep-db", action="store_true", help="leave the database for a look")
+    parser.add_argument("--phones", type=int, default=1000, help="room: phones in the room")
+    parser.add_argument("--vote-window", type=float, default=60, help="room: seconds to vote")
+    parser.add_argument("--join-window", type=float, default=20, help="room: seconds to join")
+    parser.add_argument("--tail", type=float, default=10, help="room: polling after the votes")
     args = parser.parse_args()
+    if args.mode == "room":  # the workshop room (bench/roomload.py), on this module's servers
+        sys.path.append(str(BENCH))  # after the standard library: bench/http.py shadows nothing
+        import roomload
+
+        return roomload.main(args, sys.modules[__name__])
     if args.workers < 2:
         parser.error("--workers must be 2 or more")
     rounds = args.rounds or (1 if args.short else 3)

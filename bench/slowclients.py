@@ -42,7 +42,6 @@ import re  # noqa: E402
 import secrets  # noqa: E402
 import shlex  # noqa: E402
 import shutil  # noqa: E402
-import signal  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -50,6 +49,9 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from http.client import HTTPConnection  # noqa: E402
+
+sys.path.append(str(BENCH))
+import benchlib  # noqa: E402
 
 HALF_SENT = b"GET /health/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"  # no blank line: never ends
 NGINX_INSTALL = "apt-get install nginx-light"
@@ -156,13 +158,7 @@ class Process:
     log: Path
 
     def stop(self) -> None:
-        if self.popen.poll() is None:
-            os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
-                self.popen.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(timeout=5)
+        benchlib.stop_group(self.popen)
 
 
 def start(name: str, argv: list[str], env: dict, tmp: Path, port: int) -> Process:

@@ -2,13 +2,34 @@
 moderation services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
+from django.urls import path, reverse
 from django.utils.text import Truncator
 
 from comments import moderation
 from comments.models import Comment, CommentReport, ModerationEvent
 from core.forms import LOADED_VALUES, EditedFieldsForm
+
+# The change page's buttons: what each does, and what the message says it did.
+MODERATE = {
+    "approve": (moderation.comment_approve, "approved"),
+    "spam": (moderation.comment_mark_spam, "marked as spam"),
+    "remove": (moderation.comment_remove, "removed"),
+}
+
+
+def _truncated(text: str, length: int) -> str:
+    """Short enough for the list's column; the whole text in the cell's title (a template,
+    the one source of HTML)."""
+    short = Truncator(text).chars(length)
+    if short == text:
+        return text
+    return render_to_string("admin/comments/_truncated.html", {"short": short, "full": text})
 
 
 class StatusQueueFilter(admin.SimpleListFilter):
@@ -41,30 +62,31 @@ class StatusQueueFilter(admin.SimpleListFilter):
             }
 
 
-class ModerationEventInline(admin.TabularInline):
-    model = ModerationEvent
+class _RecordInline(admin.TabularInline):
+    """A record kept about the comment: shown, never added, edited or deleted here."""
+
     extra = 0
     can_delete = False
-    fields = ["created_at", "actor", "from_status", "to_status", "note"]
-    readonly_fields = fields
-    verbose_name_plural = "moderation log"
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
 
-class CommentReportInline(admin.TabularInline):
+class ModerationEventInline(_RecordInline):
+    model = ModerationEvent
+    fields = ["created_at", "actor", "from_status", "to_status", "note"]
+    verbose_name_plural = "moderation log"
+
+
+class CommentReportInline(_RecordInline):
     """What readers said when they reported the comment: read-only, newest first."""
 
     model = CommentReport
-    extra = 0
-    can_delete = False
     fields = ["created_at", "reason", "counted", "network", "reviewed_at"]
-    readonly_fields = fields
     verbose_name_plural = "readers' reports"
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(CommentReport)
@@ -97,10 +119,12 @@ class CommentReportAdmin(admin.ModelAdmin):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     form = EditedFieldsForm
+    # Short columns, each cut with the whole text in its title, so the list fits 1280 px;
+    # on a phone each row is a card (static/comments/admin.css), never a sideways scroll.
     list_display = [
         "excerpt_text",
-        "name",
-        "poll",
+        "name_text",
+        "poll_text",
         "status",
         "reasons",
         "report_count",
@@ -111,7 +135,12 @@ class CommentAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "body", "poll__question"]
     list_select_related = ["poll"]
     ordering = ["-created_at", "-pk"]
-    actions = ["approve_selected", "mark_spam_selected", "remove_selected"]
+    actions = [
+        "approve_selected",
+        "mark_spam_selected",
+        "remove_selected",
+        "hide_latest_post_selected",
+    ]
     fields = [
         "poll",
         "parent",
@@ -123,6 +152,10 @@ class CommentAdmin(admin.ModelAdmin):
         "user",
         "body",
         "notify",
+        "show_latest_post",
+        "latest_post_title",
+        "latest_post_url",
+        "latest_post_hidden",
         "ip_address",
         "user_agent",
         "created_at",
@@ -134,6 +167,9 @@ class CommentAdmin(admin.ModelAdmin):
         "status",
         "reasons",
         "user",
+        "show_latest_post",
+        "latest_post_title",
+        "latest_post_url",
         "ip_address",
         "user_agent",
         "created_at",
@@ -149,11 +185,35 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="comment")
     def excerpt_text(self, obj: Comment) -> str:
-        return Truncator(obj.body).chars(80)
+        return _truncated(obj.body, 60)
+
+    @admin.display(description="name", ordering="name")
+    def name_text(self, obj: Comment) -> str:
+        return _truncated(obj.name, 24)
+
+    @admin.display(description="poll", ordering="poll__question")
+    def poll_text(self, obj: Comment) -> str:
+        return _truncated(obj.poll.question, 32)
 
     @admin.display(description="reasons")
     def reasons(self, obj: Comment) -> str:
-        return "; ".join(obj.held_reasons or []) or "—"
+        return _truncated("; ".join(obj.held_reasons or []) or "—", 40)
+
+    def get_urls(self):
+        moderate = self.admin_site.admin_view(self.moderate_view)
+        return [
+            path("<int:pk>/moderate/", moderate, name="comments_comment_moderate"),
+            *super().get_urls(),
+        ]
+
+    def moderate_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The change page's Approve / Spam / Remove: the moderation services, then the
+        queue again, where the next comment waits."""
+        return _moderate(self, request, pk)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "moderate_actions": MODERATE}
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="reports", ordering="_reports")
     def report_count(self, obj: Comment) -> int:
@@ -177,6 +237,12 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.action(description="Remove selected comments (replies stay)", permissions=["change"])
     def remove_selected(self, request, queryset) -> None:
         self._each(request, queryset, moderation.comment_remove, "removed")
+
+    @admin.action(
+        description="Hide the “recently posted” link of selected comments", permissions=["change"]
+    )
+    def hide_latest_post_selected(self, request, queryset) -> None:
+        self._each(request, queryset, moderation.comment_latest_post_hide, "had their link hidden")
 
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
         # Only what the moderator edited: a hold or an unsubscribe made while the form was
@@ -205,3 +271,18 @@ class CommentAdmin(admin.ModelAdmin):
         perms_needed = set() if self.has_delete_permission(request) else {"comment"}
         summary = [str(obj) for obj in objs]
         return summary, {"comments": len(objs)}, perms_needed, []
+
+
+def _moderate(model_admin: CommentAdmin, request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    comment = get_object_or_404(Comment, pk=pk)
+    if not model_admin.has_change_permission(request, comment):
+        raise PermissionDenied
+    action, done = MODERATE.get(request.POST.get("moderate", ""), (None, ""))
+    if action is None:
+        messages.error(request, "Choose Approve, Spam or Remove.")
+        return redirect("admin:comments_comment_change", comment.pk)
+    action(comment=comment, actor=request.user)
+    messages.success(request, f"The comment by {comment.name} is {done}.")
+    return redirect(reverse("admin:comments_comment_changelist"))

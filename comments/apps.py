@@ -10,6 +10,7 @@ class CommentsConfig(AppConfig):
         from comments import delivery  # noqa: F401 - connects the mail-delivery retry
         from comments.discussion import OWN_COOKIE
         from comments.forms import FRESH_NAME, form_token
+        from comments.remember import COMMENTER_COOKIE
         from core import perrequest
         from polls.voters import voter_for_request
 
@@ -20,3 +21,5 @@ class CommentsConfig(AppConfig):
             FRESH_NAME, lambda request: form_token(voter_key=voter_for_request(request).key)
         )
         perrequest.personal_cookie(OWN_COOKIE)
+        # "Remember me" fills the comment form in with this reader's own details.
+        perrequest.personal_cookie(COMMENTER_COOKIE)

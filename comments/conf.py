@@ -36,4 +36,10 @@ DEFAULTS: dict[str, Any] = {
     # Seconds before the 2nd, 3rd, … attempt of a notification email that failed because
     # the mail server could not be reached: about a day of outage in total.
     "COMMENTS_DELIVERY_RETRY_DELAYS": [60, 300, 1800, 7200, 21600, 43200],
+    # "Recently posted" (comments/latest_post.py): how long a site's latest post (or the
+    # failure to find one) is kept before its feed is fetched again, and how many lookups
+    # one commenter (their browser, or their address) may cause per window (seconds).
+    "COMMENTS_LATEST_POST_CACHE_SECONDS": 60 * 60,
+    "COMMENTS_LATEST_POST_LIMIT": 5,
+    "COMMENTS_LATEST_POST_WINDOW": 60 * 60,
 }

@@ -85,6 +85,15 @@ THREAD = [
 ]
 
 
+# "Recently posted" links, as the task would have stored them from the commenter's feed.
+LATEST_POSTS = {
+    "list": (
+        "Getting social at work: four rules of thumb",
+        "https://example.com/blog/getting-social-at-work",
+    ),
+}
+
+
 def load_demo_comments(poll: Poll) -> int:
     """Add the demo thread under the poll once; running it again changes nothing."""
     if Comment.objects.filter(poll=poll).exists():
@@ -106,8 +115,12 @@ def load_demo_comments(poll: Poll) -> int:
                 user=author,
                 status=APPROVED,
             )
+            latest = LATEST_POSTS.get(key)
+            shown = {"latest_post_title": latest[0], "latest_post_url": latest[1]} if latest else {}
             Comment.objects.filter(pk=comment.pk).update(
-                created_at=start + timedelta(hours=5 * index)
+                created_at=start + timedelta(hours=5 * index),
+                show_latest_post=bool(latest),
+                **shown,
             )
             created[key] = comment
     return len(created)

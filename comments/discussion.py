@@ -16,10 +16,12 @@ from django.utils.functional import SimpleLazyObject
 from comments import moderation
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.remember import remembered_commenter
 from comments.thread import thread_page
 from core import versions
+from core.cache import cache
 from core.versions import PollVersion
-from polls.models import Poll
+from polls.models import Choice, Poll
 from polls.voters import voter_for_request
 
 OWN_COOKIE = "socialpoll_own_comments"
@@ -74,6 +76,27 @@ def _page_number(request: HttpRequest) -> int:
     return number if 0 < number < 10**6 else 1
 
 
+def comment_stance_counts(*, poll: Poll) -> dict[int, int]:
+    """Approved comments per choice they support, cached under the discussion's version
+    (every post and moderation changes it)."""
+    version = versions.read(poll.pk)
+    key = f"comments:stances:{poll.pk}:{version.content}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = Comment.objects.stance_counts(poll)
+        cache.set(key, counts, settings.COMMENTS_CACHE_TIMEOUT)
+    return counts
+
+
+def stance_filter(request: HttpRequest, poll: Poll) -> Choice | None:
+    """The choice named by ``?stance=<id>`` when it is one of this poll's (anything else
+    shows the whole thread): one query, only when the parameter is there."""
+    raw = request.GET.get("stance", "")
+    if not (raw.isascii() and raw.isdigit() and 0 < len(raw) < 19):
+        return None
+    return Choice.objects.filter(poll=poll, pk=int(raw)).only("pk", "text").first()
+
+
 def discussion_context(
     request: HttpRequest,
     poll: Poll,
@@ -82,16 +105,22 @@ def discussion_context(
     page: int | None = None,
     just_posted: int | None = None,
     also_own: set[int] = frozenset(),
+    commenter: dict[str, str] | None = None,
+    choices: list | None = None,
 ) -> dict:
     """What comments/_discussion.html needs to show this reader the discussion
-    (``also_own``: their comments that their browser does not list yet, just posted)."""
+    (``also_own``: their comments that their browser does not list yet, just posted;
+    ``commenter``: the details to fill in, when the request's cookie is out of date;
+    ``choices``: the poll's choices, when the page has read them)."""
     if version is None:
         version = versions.read(poll.pk)
     page = page or _page_number(request)
+    stance = stance_filter(request, poll)
+    stance_id = stance.pk if stance is not None else None
     own = own_pending_ids(request, poll) | set(also_own)
     user = request.user
     can_moderate = moderation.can_moderate(user)
-    can_restore = can_moderate or poll.is_managed_by(user)
+    can_restore = moderation.may_review(user=user, poll=poll)
     # One query for those who may act on what waits: how much, and whether any of it was
     # published before (held after reports) and could be restored from the page.
     waiting = {"pending": 0, "held": 0}
@@ -105,10 +134,13 @@ def discussion_context(
         "poll": poll,
         "version": version,
         "page": page,
-        "thread": SimpleLazyObject(lambda: thread_page(poll=poll, page=page, own=own)),
+        "thread": SimpleLazyObject(
+            lambda: thread_page(poll=poll, page=page, own=own, stance=stance_id)
+        ),
+        "stance": stance,
         "personal": bool(own) or just_posted is not None,
         "just_posted": just_posted,
-        "form": CommentForm(poll=poll, voter=voter_for_request(request), user=user),
+        "form": comment_form(request, poll, commenter=commenter, choices=choices),
         "can_moderate": can_moderate,
         "pending": waiting["pending"] if can_moderate else 0,
         "held_by_reports": moderation.held_by_reports(poll=poll) if waiting["held"] else [],
@@ -117,3 +149,16 @@ def discussion_context(
         "max_depth": settings.COMMENTS_MAX_DEPTH,
         "zone": timezone.get_current_timezone_name(),
     }
+
+
+def comment_form(
+    request: HttpRequest, poll: Poll, *, commenter: dict[str, str] | None = None, **kwargs
+) -> CommentForm:
+    """An empty comment form for this reader, filled in with the details their browser
+    remembers ("Remember me", comments/remember.py)."""
+    if commenter is None:
+        commenter = remembered_commenter(request)
+    initial = {**kwargs.pop("initial", {}), **commenter, "remember": bool(commenter)}
+    return CommentForm(
+        poll=poll, voter=voter_for_request(request), user=request.user, initial=initial, **kwargs
+    )

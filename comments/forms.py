@@ -13,7 +13,7 @@ from django.core.validators import URLValidator
 from comments.models import Comment
 from comments.posting import comment_body_check
 from core.text import single_line
-from polls.models import Poll
+from polls.models import Choice, Poll
 from polls.voters import Voter
 
 _TOKEN_SALT = "comments.form-served-at"  # noqa: S105 - a signing salt, not a secret
@@ -76,6 +76,19 @@ class CommentForm(forms.Form):
     )
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
+    remember = forms.BooleanField(
+        label="Remember me",
+        required=False,
+        help_text="Keeps your name, email and website in this browser (a cookie) for your "
+        "next comment. Untick it and post to forget them.",
+    )
+    show_latest_post = forms.BooleanField(
+        # Not "... under my comment": a second label with "Comment" in it would make the
+        # comment box ambiguous to find by its label (the UI contract; docs/decisions.md).
+        label="Show my latest blog post",
+        required=False,
+        help_text="We link the newest post of your website's feed under your comment.",
+    )
     reply_to = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     served = forms.CharField(
         required=False, widget=forms.HiddenInput(attrs={"data-fresh": FRESH_NAME})
@@ -88,7 +101,14 @@ class CommentForm(forms.Form):
     )
 
     def __init__(
-        self, *args, poll: Poll, voter: Voter, user=None, shown_since: str = "", **kwargs
+        self,
+        *args,
+        poll: Poll,
+        voter: Voter,
+        user=None,
+        shown_since: str = "",
+        choices: list | None = None,
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.poll = poll
@@ -104,8 +124,27 @@ class CommentForm(forms.Form):
             ),
             help_text="Paragraphs, lists, *emphasis* and links work; other markup shows as text.",
         )
+        # The poll page passes the choices it has read already (no query of our own).
+        self.stance_choices = {
+            choice.pk: choice
+            for choice in (choices if choices is not None else Choice.objects.filter(poll=poll))
+        }
+        self.fields["stance"] = forms.TypedChoiceField(
+            label="Which definition does your comment support?",
+            choices=[("", "None in particular")]
+            + [(pk, choice.text) for pk, choice in self.stance_choices.items()],
+            coerce=int,
+            empty_value=None,
+            required=False,
+            # A list box, not radio buttons: the vote form above already has one radio button
+            # per choice with the choice as its label, and two controls named alike would
+            # be one too many for a screen reader's list of controls (and for tests).
+            widget=forms.Select(attrs={"class": "form-select"}),
+            help_text="Optional. Results show how many comments support each definition.",
+        )
+        self.order_fields(["name", "email", "website", "body", "stance"])
         if self.user is not None:
-            for name in ("name", "email", "website"):
+            for name in ("name", "email", "website", "remember", "show_latest_post"):
                 del self.fields[name]
         if not self.is_bound:
             served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
@@ -139,11 +178,24 @@ class CommentForm(forms.Form):
                     code="bad_parent",
                 ),
             )
+        website_missing = not cleaned.get("website") and "website" not in self.errors
+        if cleaned.get("show_latest_post") and website_missing:
+            self.add_error(
+                "show_latest_post",
+                forms.ValidationError(
+                    "Give your website's address to show your latest post, or untick this.",
+                    code="latest_post_needs_website",
+                ),
+            )
         try:
             cleaned["form_nonce"] = self._check_served(self.data.get("served") or "")
         except forms.ValidationError as error:
             self.add_error(None, error)
         return cleaned
+
+    def clean_stance(self) -> Choice | None:
+        pk = self.cleaned_data.get("stance")
+        return self.stance_choices.get(pk) if pk is not None else None
 
     def _reply_target(self, pk: int | None) -> Comment | None:
         if not pk:

@@ -53,9 +53,25 @@ class CommentQuerySet(models.QuerySet):
                 "author_key",
                 "body_html",
                 "created_at",
+                "stance__text",
+                "show_latest_post",
+                "latest_post_title",
+                "latest_post_url",
+                "latest_post_hidden",
             )
+            .select_related("stance")
             .order_by("path")
         )
+
+    def stance_counts(self, poll: Poll) -> dict[int, int]:
+        """Approved comments of the poll per choice they support (held, spam and removed
+        comments never count)."""
+        rows = (
+            self.filter(poll=poll, status=Comment.Status.APPROVED, stance__isnull=False)
+            .values_list("stance_id")
+            .annotate(n=models.Count("pk"))
+        )
+        return dict(rows)
 
     def by_email(self, email: str) -> "CommentQuerySet":
         return self.filter(email__iexact=email) if email else self.none()
@@ -104,8 +120,35 @@ class Comment(models.Model):
     website = models.URLField(blank=True, max_length=200)
     body = models.TextField("comment")
     body_html = models.TextField(blank=True, editable=False)
+    # The definition this comment argues for ("Which definition does your comment support?");
+    # a removed choice leaves the comment without one.
+    stance = models.ForeignKey(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supporting_comments",
+        verbose_name="supports",
+    )
     notify = models.BooleanField(
         "notify me of replies", default=False, help_text="Email this commenter about replies."
+    )
+    # Posted from the write-in composer ("Your definition"): shown as "Alternative definition",
+    # answered with Agree / Disagree, and the poll's trainer may add it as a choice.
+    is_alternative = models.BooleanField("alternative definition", default=False)
+    # "Recently posted" (comments/latest_post.py): the commenter asked for it, a task found
+    # their site's latest post, and a moderator may hide it without touching the comment.
+    show_latest_post = models.BooleanField(
+        "latest post asked for",
+        default=False,
+        help_text="The commenter ticked “Show my latest blog post”.",
+    )
+    latest_post_title = models.CharField("recently posted", max_length=150, blank=True)
+    latest_post_url = models.URLField("recently posted link", max_length=500, blank=True)
+    latest_post_hidden = models.BooleanField(
+        "hide the recently posted link",
+        default=False,
+        help_text="Hide the link to the commenter's latest post; the comment stays as it is.",
     )
 
     status = models.CharField(
@@ -180,6 +223,17 @@ class Comment(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def latest_post_shown(self) -> bool:
+        """Readers see "NAME recently posted: TITLE": asked for, found, not hidden, and only
+        under a published comment (never a held, spam or removed one)."""
+        return (
+            self.status == self.Status.APPROVED
+            and self.show_latest_post
+            and not self.latest_post_hidden
+            and bool(self.latest_post_title and self.latest_post_url)
+        )
 
     @property
     def is_by_poll_author(self) -> bool:
@@ -258,3 +312,65 @@ class ModerationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class Agreement(models.Model):
+    """One voter's Agree or Disagree on an alternative definition (one per voter, changeable)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="agreements")
+    # The same identity as a ballot ("user:<id>" or "anon:<cookie id>", polls/voters.py).
+    voter_key = models.CharField(max_length=64)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agrees = models.BooleanField(help_text="True: Agree; False: Disagree.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "voter_key"], name="agreement_one_per_voter")
+        ]
+
+    def __str__(self) -> str:
+        return f"{'Agree' if self.agrees else 'Disagree'} on comment {self.comment_id}"
+
+
+class Promotion(models.Model):
+    """An alternative definition the trainer added to the poll as a choice: who, when, from
+    which comment, and the choice it became (undone while the choice had no votes)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    # SET_NULL: the choice and its votes outlive the comment; the credit then says so.
+    comment = models.ForeignKey(
+        Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="promotions"
+    )
+    choice = models.OneToOneField(
+        "polls.Choice",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promotion",
+    )
+    choice_text = models.CharField("text added", max_length=300)
+    suggested_by = models.CharField("suggested by", max_length=80)
+    promoted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A comment becomes at most one live choice, whoever clicks at the same time.
+            models.UniqueConstraint(
+                fields=["comment"], condition=Q(undone_at__isnull=True), name="promotion_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"“{self.choice_text}” suggested by {self.suggested_by}"

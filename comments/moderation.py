@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from comments import tasks
@@ -53,6 +54,7 @@ def _status_set(*, comment: Comment, status: str, actor=None, note: str = "") ->
         )
         if first_approval:
             tasks.notify_on_commit(locked)
+            tasks.latest_post_on_commit(locked)
         versions.content_changed(poll_id=locked.poll_id)
     return locked
 
@@ -96,6 +98,11 @@ def comment_edit(*, comment: Comment, changes: dict[str, Any], actor=None) -> Co
         )
         versions.content_changed(poll_id=locked.poll_id)
     return locked
+
+
+def comment_latest_post_hide(*, comment: Comment, actor=None, hidden: bool = True) -> Comment:
+    """Hide (or show again) the "recently posted" link under a comment; the comment stays."""
+    return comment_edit(comment=comment, changes={"latest_post_hidden": hidden}, actor=actor)
 
 
 def comment_delete(*, comment: Comment, actor=None) -> bool:
@@ -209,7 +216,7 @@ def _held_by_reports(comment: Comment) -> bool:
 def comment_restore(*, comment: Comment, actor) -> Comment:
     """Publish again, at once, a comment that readers' reports held: the poll's trainer or a
     moderator may (the reports it has seen no longer count, as with any approval)."""
-    if not (comment.poll.is_managed_by(actor) or can_moderate(actor)):
+    if not may_review(user=actor, poll=comment.poll):
         raise PermissionDenied("Only the poll's trainer and moderators can restore a comment.")
     if not _held_by_reports(comment):
         raise ValidationError("This comment is not held after readers' reports.", code="not_held")
@@ -221,6 +228,67 @@ def can_moderate(user) -> bool:
     return bool(
         user.is_authenticated and user.is_staff and user.has_perm("comments.change_comment")
     )
+
+
+def may_review(*, user, poll) -> bool:
+    """The poll's trainer and moderators may act on the comments awaiting review in it."""
+    return can_moderate(user) or poll.is_managed_by(user)
+
+
+# What the trainer's queue offers, and the service each button calls.
+REVIEW_ACTIONS = {
+    "approve": comment_approve,
+    "spam": comment_mark_spam,
+    "remove": comment_remove,
+}
+
+
+def review_queue(*, poll, limit: int = 50) -> list[Comment]:
+    """The poll's new comments awaiting review, oldest first (those held after readers'
+    reports are listed apart, with what the readers said: held_by_reports)."""
+    return list(
+        Comment.objects.for_poll(poll)
+        .pending()
+        .filter(approved_at__isnull=True)
+        .select_related("in_reply_to")
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def comment_review(*, comment: Comment, action: str, actor) -> Comment:
+    """The poll's trainer (or a moderator) approves, marks as spam or removes a comment
+    that awaits review, through the same services as the admin."""
+    if not may_review(user=actor, poll=comment.poll):
+        raise PermissionDenied("Only the poll's trainer and moderators can review its comments.")
+    service = REVIEW_ACTIONS.get(action)
+    if service is None:
+        raise ValidationError("Choose Approve, Spam or Remove.", code="bad_action")
+    if comment.status != Comment.Status.PENDING:
+        raise ValidationError("This comment was reviewed already.", code="not_pending")
+    return service(comment=comment, actor=actor)
+
+
+def with_comment_counts(polls: list) -> list:
+    """These polls, each with ``comment_total`` (published) and ``comment_pending``
+    (awaiting review) set, counted in one query."""
+    rows = (
+        Comment.objects.filter(poll_id__in=[poll.pk for poll in polls])
+        .values_list("poll_id")
+        .annotate(
+            total=Count("pk", filter=Q(status=Comment.Status.APPROVED)),
+            pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
+        )
+        .order_by()
+    )
+    counts = {poll_id: (total, pending) for poll_id, total, pending in rows} if polls else {}
+    for poll in polls:
+        poll.comment_total, poll.comment_pending = counts.get(poll.pk, (0, 0))
+    return polls
+
+
+def pending_count() -> int:
+    """How many comments wait in the moderation queue, across all polls."""
+    return Comment.objects.filter(status=Comment.Status.PENDING).count()
 
 
 def held_by_reports(*, poll) -> list[Comment]:

@@ -32,7 +32,17 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _send(*, to: str, subject: str, template: str, context: dict, headers=None) -> None:
+def _send(
+    comment: Comment, *, to: str, subject: str, template: str, extra=None, headers=None
+) -> None:
+    """One email about `comment`: its templates see the comment, its poll, the comment's
+    absolute address, and whatever `extra` adds."""
+    context = {
+        "comment": comment,
+        "poll": comment.poll,
+        "comment_url": absolute(comment.get_absolute_url()),
+        **(extra or {}),
+    }
     text = render_to_string(f"comments/email/{template}.txt", context)
     html = render_to_string(f"comments/email/{template}.html", context)
     message = EmailMultiAlternatives(
@@ -59,14 +69,10 @@ def send_new_comment(comment_id: int) -> bool:
     if not author.email or comment.user_id == author.pk:
         return False
     _send(
+        comment,
         to=author.email,
         subject=f"New comment on “{comment.poll.question}”",
         template="new_comment",
-        context={
-            "comment": comment,
-            "poll": comment.poll,
-            "comment_url": absolute(comment.get_absolute_url()),
-        },
     )
     return True
 
@@ -86,18 +92,37 @@ def send_reply(comment_id: int) -> bool:
     token = unsubscribe_token(target)
     unsubscribe = absolute(reverse("comments:unsubscribe", kwargs={"token": token}))
     _send(
+        comment,
         to=target.email,
         subject=f"A reply to your comment on “{comment.poll.question}”",
         template="reply",
-        context={
-            "comment": comment,
-            "poll": comment.poll,
-            "comment_url": absolute(comment.get_absolute_url()),
-            "unsubscribe_url": unsubscribe,
-        },
+        extra={"unsubscribe_url": unsubscribe},
         headers={
             "List-Unsubscribe": f"<{unsubscribe}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
+    )
+    return True
+
+
+def send_pending_review(comment_id: int) -> bool:
+    """Tell the poll's trainer, if they asked for it on the poll, that a new comment awaits
+    their review (the link opens their queue on the poll page)."""
+    comment = (
+        Comment.objects.select_related("poll", "poll__author")
+        .filter(pk=comment_id, status=Comment.Status.PENDING, approved_at__isnull=True)
+        .first()
+    )
+    if comment is None or not comment.poll.notify_pending:
+        return False
+    author = comment.poll.author
+    if not author.email or comment.user_id == author.pk:
+        return False
+    _send(
+        comment,
+        to=author.email,
+        subject=f"A comment awaits your review on “{comment.poll.question}”",
+        template="pending_review",
+        extra={"queue_url": absolute(f"{comment.poll.get_absolute_url()}#review-queue")},
     )
     return True

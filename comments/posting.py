@@ -25,7 +25,7 @@ from comments import tasks
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
 from core.text import single_line
-from polls.models import Poll
+from polls.models import Choice, Poll
 
 _LINK = re.compile(r"<a\s", re.I)
 _LOCK_RETRIES = 40
@@ -278,8 +278,12 @@ def comment_post(
     reply_to: Comment | None = None,
     notify: bool = False,
     form_nonce: str | None = None,
+    stance: Choice | None = None,
+    show_latest_post: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
+
+    ``stance``: the poll's choice the comment supports, if the commenter named one.
 
     A form is accepted once (``form_nonce``): posting it again returns the comment it made,
     for its own author, instead of a second copy.
@@ -291,7 +295,11 @@ def comment_post(
         if earlier is not None:
             return _already_posted(earlier, author, (body or "").strip())
     comment = _new_comment(poll=poll, author=author, body=body, reply_to=reply_to)
+    if stance is not None and stance.poll_id != poll.pk:
+        raise ValidationError("That is not one of this poll's choices.", code="bad_stance")
+    comment.stance = stance
     comment.notify = notify and bool(comment.email)
+    comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
     verdict = comment_policy_check(
         poll=poll,
@@ -313,6 +321,9 @@ def comment_post(
         return _already_posted(earlier, author, comment.body)
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
+        tasks.latest_post_on_commit(comment)
+    elif comment.status == Comment.Status.PENDING:
+        tasks.review_on_commit(comment)
     return comment
 
 

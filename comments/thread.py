@@ -33,6 +33,7 @@ class ThreadNode:
     name: str = ""
     website: str = ""
     by_author: bool = False
+    stance: str = ""  # the text of the choice the comment supports
     awaiting: bool = False  # the reader's own comment, not yet approved
     iso: str = ""
     when: str = ""
@@ -40,6 +41,8 @@ class ThreadNode:
     permalink: str = ""
     reply_url: str = ""
     report_url: str = ""
+    latest_post_title: str = ""  # "NAME recently posted: TITLE" (comments/latest_post.py)
+    latest_post_url: str = ""
     can_have_replies: bool = True
     opens_replies: bool = False  # the next node is this one's first reply
     closers: range = range(0)  # ancestors' articles that end after this node
@@ -131,6 +134,7 @@ class _NodeMaker:
                 pk=row.pk, depth=row.depth, tombstone=True, tombstone_text=text, number=number
             )
         iso, when = self.dates(row.created_at)
+        shows_post = row.latest_post_shown
         return ThreadNode(
             pk=row.pk,
             depth=row.depth,
@@ -139,6 +143,7 @@ class _NodeMaker:
             name=row.name,
             website=row.website,
             by_author=row.user_id is not None and row.user_id == self.poll.author_id,
+            stance=row.stance.text if row.stance_id is not None else "",
             awaiting=awaiting,
             iso=iso,
             when=when,
@@ -146,6 +151,8 @@ class _NodeMaker:
             permalink=self.permalink(row.pk),
             reply_url=self.reply(row.pk),
             report_url=self.report(row.pk),
+            latest_post_title=row.latest_post_title if shows_post else "",
+            latest_post_url=row.latest_post_url if shows_post else "",
             can_have_replies=row.depth + 1 < self.max_depth,
         )
 
@@ -156,10 +163,16 @@ def thread_page(
     page: int | None = None,
     comment_id: int | None = None,
     own: Collection[int] = (),
+    stance: int | None = None,
 ) -> ThreadPage:
     """The page `page` of the poll's thread (or the page holding `comment_id`); `own` are
-    the reader's own comments, shown to them while they await moderation."""
+    the reader's own comments, shown to them while they await moderation. With `stance`
+    (a choice's id): only the approved comments supporting that choice, as a flat list."""
     rows = list(Comment.objects.thread_rows(poll))
+    if stance is not None:
+        rows = [row for row in rows if row.stance_id == stance and row.is_approved]
+        for row in rows:
+            row.depth = 0  # shown side by side, out of their places in the tree
     shown = _shown_ids(rows, own)
     groups = _subtrees(rows, shown)
     per_page = max(1, settings.COMMENTS_PER_PAGE)
@@ -171,8 +184,9 @@ def thread_page(
         number = min(max(1, page or 1), num_pages)
     first = (number - 1) * per_page
     make = _NodeMaker(poll, own)
+    numbered = stance is None  # a filtered list would show other numbers than the thread
     nodes = [
-        make(row, first + offset + 1 if row.depth == 0 else None)
+        make(row, first + offset + 1 if row.depth == 0 and numbered else None)
         for offset, group in enumerate(groups[first : first + per_page])
         for row in group
     ]

@@ -12,9 +12,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comments import moderation, notifications, posting
-from comments.discussion import discussion_context, own_pending_ids, remember_own_comment
+from comments.discussion import (
+    comment_form,
+    discussion_context,
+    own_pending_ids,
+    remember_own_comment,
+)
 from comments.forms import CommentForm
 from comments.models import Comment
+from comments.remember import commenter_remember
 from comments.thread import page_of_comment
 from core.ratelimit import client_ip, ratelimit_hit
 from polls.models import Poll
@@ -94,7 +100,7 @@ def comment_post(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after_post(request, poll, comment)
+            return _after_post(request, poll, comment, form)
     reply_to = form.cleaned_data.get("reply_to") if hasattr(form, "cleaned_data") else None
     if not isinstance(reply_to, Comment):
         reply_to = None
@@ -133,16 +139,30 @@ def _post(request: HttpRequest, poll: Poll, form: CommentForm) -> Comment:
         reply_to=data.get("reply_to"),
         notify=data.get("notify", False),
         form_nonce=data.get("form_nonce"),
+        stance=data.get("stance"),
+        show_latest_post=data.get("show_latest_post", False),
     )
 
 
-def _after_post(request: HttpRequest, poll: Poll, comment: Comment) -> HttpResponse:
+def _after_post(
+    request: HttpRequest, poll: Poll, comment: Comment, form: CommentForm
+) -> HttpResponse:
     """Show people their comment where they land: approved, or held and marked so."""
     held = comment.status == Comment.Status.PENDING
     own = {comment.pk} if held else set()
     page = page_of_comment(comment=comment, own=own)
+    anonymous = "remember" in form.fields
+    remember = anonymous and form.cleaned_data.get("remember", False)
+    details = {name: form.cleaned_data.get(name, "") for name in ("name", "email", "website")}
     if request.htmx:
-        context = discussion_context(request, poll, page=page, just_posted=comment.pk, also_own=own)
+        context = discussion_context(
+            request,
+            poll,
+            page=page,
+            just_posted=comment.pk,
+            also_own=own,
+            commenter=details if remember else ({} if anonymous else None),
+        )
         response = HttpResponse(
             render_to_string("comments/_discussion.html", context, request=request)
         )
@@ -154,6 +174,8 @@ def _after_post(request: HttpRequest, poll: Poll, comment: Comment) -> HttpRespo
         response = redirect(_comment_url(poll, comment, page=page))
     if held:
         remember_own_comment(request, response, comment)
+    if anonymous:
+        commenter_remember(request, response, details=details, remember=remember)
     return response
 
 
@@ -173,10 +195,9 @@ def comment_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_reply_form(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply form for one comment: in place with htmx, else a page of its own."""
     comment = _shown_comment(pk)
-    form = CommentForm(
-        poll=comment.poll,
-        voter=voter_for_request(request),
-        user=request.user,
+    form = comment_form(
+        request,
+        comment.poll,
         initial={"reply_to": comment.pk},
         auto_id="id_reply_%s",
         shown_since=request.GET.get("served", ""),  # the page's form, sent by htmx

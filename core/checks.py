@@ -24,3 +24,18 @@ def check_shared_cache(app_configs, **kwargs) -> list[Warning]:
             id="socialpoll.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_fetch_loopback(app_configs, **kwargs) -> list[Warning]:
+    """Fetching strangers' URLs (core/fetch.py) must never reach the server itself."""
+    if not settings.SOCIALPOLL_FETCH_ALLOW_LOOPBACK:
+        return []
+    return [
+        Warning(
+            "SOCIALPOLL_FETCH_ALLOW_LOOPBACK is on: a commenter's website such as "
+            "http://127.0.0.1:6379/ makes this server fetch from itself.",
+            hint="Unset SOCIALPOLL_FETCH_ALLOW_LOOPBACK (it is for tests and local development).",
+            id="socialpoll.W002",
+        )
+    ]

@@ -19,4 +19,17 @@ DEFAULTS: dict[str, Any] = {
     "SIGNIN_RESET_ADDRESS_LIMIT": 10,
     "SIGNIN_RESET_EMAIL_LIMIT": 3,
     "SIGNIN_RESET_WINDOW": 60 * 60,
+    # Sign-ups per window (seconds): from one address (a workshop room signs up together),
+    # and for one email address typed (each sends an email).
+    "SIGNUP_ADDRESS_LIMIT": 40,
+    "SIGNUP_EMAIL_LIMIT": 3,
+    "SIGNUP_WINDOW": 60 * 60,
+    # Fetching URLs that commenters typed (core/fetch.py): seconds to connect, and as long
+    # again for the whole answer; the most bytes read; redirects followed. Loopback
+    # addresses are refused unless SOCIALPOLL_FETCH_ALLOW_LOOPBACK is on (tests and local
+    # development only: never in production).
+    "SOCIALPOLL_FETCH_TIMEOUT": 5.0,
+    "SOCIALPOLL_FETCH_MAX_BYTES": 1024 * 1024,
+    "SOCIALPOLL_FETCH_MAX_REDIRECTS": 3,
+    "SOCIALPOLL_FETCH_ALLOW_LOOPBACK": False,
 }

@@ -4,7 +4,7 @@ import json
 import logging
 import secrets
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from core import signin
+from core import signin, signup
 from core.cache import cache
 
 logger = logging.getLogger("socialpoll.health")
@@ -83,9 +83,30 @@ class LoginView(auth_views.LoginView):
             return _refused(self, refusal, form)
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form) -> HttpResponse:
+        if signup.awaits_confirmation(
+            username=form.data.get("username", "")[:150], password=form.data.get("password", "")
+        ):
+            form.errors.clear()
+            form.add_error(
+                None,
+                "Please confirm your email address first: follow the link in the email we sent "
+                "you when you signed up.",
+            )
+        return super().form_invalid(form)
+
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
         signin.signin_succeeded(self.request, response, form.cleaned_data["username"])
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, saying so on the page it lands on."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.success(request, "You have logged out.")
         return response
 
 

@@ -107,7 +107,7 @@ class PollAdmin(admin.ModelAdmin):
     readonly_fields = ("vote_total", "published_at", "created_at", "updated_at")
     autocomplete_fields = ("author",)
     inlines = (ChoiceInline,)
-    actions = ("open_polls", "close_polls")
+    actions = ("open_polls", "close_polls", "show_results", "hide_results", "duplicate_polls")
     fieldsets = (
         (None, {"fields": ("question", "slug", "intro", "author", "status", LOADED_VALUES)}),
         (
@@ -118,11 +118,13 @@ class PollAdmin(admin.ModelAdmin):
                     "max_choices",
                     "who_can_vote",
                     "results_visibility",
+                    "results_hidden",
                     "allow_vote_change",
                 )
             },
         ),
         ("Schedule", {"fields": ("opens_at", "closes_at")}),
+        ("Discussion", {"fields": ("notify_pending",)}),
         ("Totals", {"fields": ("vote_total", "published_at", "created_at", "updated_at")}),
     )
 
@@ -142,7 +144,10 @@ class PollAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Poll, form, change: bool) -> None:
         if change:
             changes = {name: form.cleaned_data[name] for name in form.edited_fields()}
+            hidden = changes.pop("results_hidden", None)
             editing.poll_change(poll=obj, changes=changes)
+            if hidden is not None:  # the presenter's Show / Hide results, same service
+                editing.poll_reveal(poll=obj, show=not hidden)
         else:
             editing.poll_add(poll=obj)
 
@@ -172,13 +177,31 @@ class PollAdmin(admin.ModelAdmin):
             editing.poll_close(poll=poll)
         self.message_user(request, f"Closed {len(queryset)} poll(s).", messages.SUCCESS)
 
+    @admin.action(description="Show the results of the selected polls", permissions=["change"])
+    def show_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_reveal(poll=poll, show=True)
+        self.message_user(request, f"Results shown for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Hide the results of the selected polls", permissions=["change"])
+    def hide_results(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_reveal(poll=poll, show=False)
+        self.message_user(request, f"Results hidden for {len(queryset)} poll(s).", messages.SUCCESS)
+
+    @admin.action(description="Duplicate the selected polls as drafts", permissions=["add"])
+    def duplicate_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for poll in queryset:
+            editing.poll_duplicate(poll=poll, author=request.user)
+        self.message_user(request, f"Copied {len(queryset)} poll(s) as drafts.", messages.SUCCESS)
+
 
 @admin.register(Ballot)
 class BallotAdmin(admin.ModelAdmin):
     """Ballots are the record of who voted; nobody edits or deletes them by hand."""
 
-    list_display = ("poll", "voter_key", "user", "chosen", "created_at", "updated_at")
-    list_filter = (("poll", admin.RelatedOnlyFieldListFilter),)
+    list_display = ("poll", "round", "voter_key", "user", "chosen", "created_at", "updated_at")
+    list_filter = (("poll", admin.RelatedOnlyFieldListFilter), "round")
     search_fields = ("voter_key", "user__username", "poll__question", "poll__slug")
     list_select_related = ("poll", "user")
     date_hierarchy = "created_at"

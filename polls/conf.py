@@ -20,8 +20,12 @@ DEFAULTS: dict[str, Any] = {
     # (polls/pagecache.py). Its key follows every write, so this only bounds what no version
     # sees, such as new templates after a deploy. 0 turns the page cache off.
     "POLLS_PAGE_CACHE_SECONDS": 300,
-    # How often an open poll's results refresh in the browser (htmx), in seconds.
-    "POLLS_RESULTS_REFRESH_SECONDS": 5,
+    # How often an open poll's results refresh in the browser (htmx), in seconds: a new vote
+    # shows on readers' screens within this plus one request (the room wants under 5 s).
+    # Each refresh is a conditional request answered from the cache (polls/live.py).
+    "POLLS_RESULTS_REFRESH_SECONDS": 3,
+    # How often the presenter view refreshes its total and bars (the room wants under 3 s).
+    "POLLS_PRESENTER_REFRESH_SECONDS": 2,
     # Vote POSTs allowed per client IP address per window (seconds). A workshop room of 100
     # behind one address votes well under this; a script hammering the form is slowed
     # (429), never banned.

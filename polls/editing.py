@@ -14,18 +14,21 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
 from core import versions
 from core.text import SingleLineValidator, has_control_characters, single_line
+from polls.joincodes import join_code_random
 from polls.locks import poll_lock
 from polls.models import Ballot, Choice, Poll
 
 # Paths under /polls/ that are pages, not polls.
 RESERVED_SLUGS = frozenset({"new", "mine"})
 SLUG_MAX_LENGTH = Poll._meta.get_field("slug").max_length
+# Rounds a poll may run ("Vote again"); more would not fit side by side in the results.
+MAX_ROUNDS = 5
 
 # Poll fields a trainer sets through the form (everything else is managed here).
 POLL_FIELDS = (
@@ -38,6 +41,7 @@ POLL_FIELDS = (
     "allow_vote_change",
     "opens_at",
     "closes_at",
+    "notify_pending",
 )
 
 
@@ -59,6 +63,14 @@ def poll_slug(*, question: str) -> str:
         if candidate not in taken:
             return candidate
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def join_code_free() -> str:
+    """A join code no poll has yet (the unique constraint still decides a race)."""
+    while True:
+        code = join_code_random()
+        if not Poll.objects.filter(join_code=code).exists():
+            return code
 
 
 def choices_with_votes(*, poll: Poll) -> dict[int, int]:
@@ -241,7 +253,12 @@ def poll_create(
     for attempt in range(5):
         try:
             with transaction.atomic():
-                poll = Poll(author=author, slug=poll_slug(question=values["question"]), **values)
+                poll = Poll(
+                    author=author,
+                    slug=poll_slug(question=values["question"]),
+                    join_code=join_code_free(),
+                    **values,
+                )
                 if publish:
                     poll.status = Poll.Status.PUBLISHED
                     poll.published_at = timezone.now()
@@ -252,8 +269,9 @@ def poll_create(
                 )
                 return poll
         except IntegrityError:
-            # Someone took the same slug a moment ago; pick the next one.
-            if attempt == 4 or not Poll.objects.filter(slug=poll.slug).exists():
+            # Someone took the same slug (or join code) a moment ago; pick the next one.
+            taken = Q(slug=poll.slug) | Q(join_code=poll.join_code)
+            if attempt == 4 or not Poll.objects.filter(taken).exists():
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -359,11 +377,78 @@ def poll_close(*, poll: Poll) -> Poll:
     return poll
 
 
+def poll_reveal(*, poll: Poll, show: bool) -> Poll:
+    """Show the counts to the room (as the poll's rule allows) or hide them from all but the
+    trainer and staff; every cached copy that shows or hides them is retired with it."""
+    with transaction.atomic():
+        poll = _locked(poll)
+        if poll.results_hidden == (not show):
+            return poll
+        poll.results_hidden = not show
+        poll.save(update_fields=["results_hidden", "updated_at"])
+        versions.content_changed(poll_id=poll.pk)
+        versions.results_changed(poll_id=poll.pk)
+    return poll
+
+
+def poll_round_start(*, poll: Poll) -> Poll:
+    """Vote again: freeze the current round (its ballots stay as they are) and open the next.
+
+    Under the poll's exclusive lock, like a close: the votes in flight commit to the old
+    round first, and every vote after the commit goes to the new one (votes re-read the
+    poll when its ``updated_at`` moved, polls/voting.py).
+    """
+    with transaction.atomic():
+        poll = _locked(poll)
+        if not poll.is_open:
+            raise ValidationError(
+                "A new round can start only while the poll is open.", code="not_open"
+            )
+        if not Ballot.objects.filter(poll=poll, round=poll.current_round).exists():
+            raise ValidationError(
+                f"No one has voted in round {poll.current_round} yet.", code="empty_round"
+            )
+        if poll.current_round >= MAX_ROUNDS:
+            raise ValidationError(
+                f"A poll can have at most {MAX_ROUNDS} rounds.", code="too_many_rounds"
+            )
+        poll.current_round += 1
+        poll.save(update_fields=["current_round", "updated_at"])
+        versions.content_changed(poll_id=poll.pk)
+        versions.results_changed(poll_id=poll.pk)
+    return poll
+
+
 def poll_delete(*, poll: Poll) -> None:
     """Delete a poll with its choices, ballots and discussion; its page is gone at once."""
     with transaction.atomic():
         _locked(poll).delete()
         versions.content_changed(poll_id=poll.pk)
+
+
+def poll_discard(*, poll: Poll) -> None:
+    """A trainer deletes a poll nobody has voted in (one with ballots is kept: close it)."""
+    with transaction.atomic():
+        locked = _locked(poll)
+        ballots = Ballot.objects.filter(poll=locked).count()
+        if ballots:
+            raise ValidationError(
+                f"“{locked.question}” has {_votes(ballots)}, so it cannot be deleted: "
+                "the votes are people's answers. Close it instead.",
+                code="has_ballots",
+            )
+        locked.delete()
+        versions.content_changed(poll_id=poll.pk)
+
+
+def poll_duplicate(*, poll: Poll, author) -> Poll:
+    """A copy of the poll as a draft for the next workshop: the same question, intro,
+    choices and settings, a new slug, no ballots, no comments, no schedule (its dates were
+    for the last workshop)."""
+    fields = {name: getattr(poll, name) for name in POLL_FIELDS}
+    fields.update(opens_at=None, closes_at=None)
+    choices = [ChoiceInput(id=None, text=choice.text) for choice in poll.choices.all()]
+    return poll_create(author=author, fields=fields, choices=choices, publish=False)
 
 
 def polls_delete(*, polls: Iterable[Poll]) -> int:

@@ -23,6 +23,7 @@ class PollForm(forms.ModelForm):
             "allow_vote_change": "Voters may change their vote while the poll is open",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
+            "notify_pending": "Email me when a comment awaits my review",
         }
         widgets = {
             "question": forms.TextInput(attrs={"autocomplete": "off"}),

@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString, mark_safe
 
 from core.text import single_line
+from polls.joincodes import MAX_LENGTH as JOIN_CODE_MAX_LENGTH
+from polls.joincodes import join_code_random
 from polls.markup import render_markdown
 
 
@@ -18,12 +20,31 @@ class PollQuerySet(models.QuerySet):
         """Polls the home page shows: published, newest first."""
         return self.published().select_related("author").order_by("-published_at", "-pk")
 
+    def open_first(self) -> "PollQuerySet":
+        """Polls still taking votes (or about to) first, then the closed ones; newest first
+        within each (the home page's order)."""
+        closed = Q(closes_at__isnull=False, closes_at__lte=timezone.now())
+        return self.annotate(
+            is_closed=Case(When(closed, then=Value(1)), default=Value(0))
+        ).order_by("is_closed", "-published_at", "-pk")
+
+    def drafts_of(self, user) -> "PollQuerySet":
+        """A trainer's drafts, the one they touched last first."""
+        return (
+            self.authored_by(user)
+            .exclude(status=Poll.Status.PUBLISHED)
+            .order_by("-updated_at", "-pk")
+        )
+
     def authored_by(self, user) -> "PollQuerySet":
         return self.filter(author=user)
 
     def with_ballot_totals(self) -> "PollQuerySet":
-        """Each poll with ``ballot_total``: how many voters have voted (from the ballots)."""
-        return self.annotate(ballot_total=Count("ballots"))
+        """Each poll with ``ballot_total``: how many voters have voted in its current round
+        (from the ballots), the total its results show."""
+        return self.annotate(
+            ballot_total=Count("ballots", filter=Q(ballots__round=models.F("current_round")))
+        )
 
 
 class Poll(models.Model):
@@ -78,12 +99,42 @@ class Poll(models.Model):
         choices=ResultsVisibility.choices,
         default=ResultsVisibility.AFTER_VOTE,
     )
+    results_hidden = models.BooleanField(
+        "results hidden by the trainer",
+        default=False,
+        help_text="While ticked, only the trainer and staff see the counts, whatever the "
+        "rule above says (the presenter view's Show results / Hide results).",
+    )
     allow_vote_change = models.BooleanField(
         "voters may change their vote", default=False, help_text="While the poll is open."
+    )
+    notify_pending = models.BooleanField(
+        "email me when a comment awaits review",
+        default=False,
+        help_text="The trainer gets an email for each new comment held for review.",
+    )
+    write_in = models.BooleanField(
+        "let voters propose their own definition",
+        default=False,
+        help_text="Adds one “something else” choice: voting for it asks for the voter's "
+        "definition, posted to the discussion as an alternative definition.",
+    )
+    current_round = models.PositiveSmallIntegerField(
+        "round",
+        default=1,
+        editable=False,
+        help_text="Votes go to this round; earlier rounds are kept as they were (Vote again).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    join_code = models.CharField(
+        max_length=JOIN_CODE_MAX_LENGTH,
+        unique=True,
+        default=join_code_random,
+        editable=False,
+        help_text="The short code a room types to open the poll: /j/<code>.",
+    )
 
     objects = PollQuerySet.as_manager()
 
@@ -122,6 +173,9 @@ class Poll(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("polls:detail", kwargs={"slug": self.slug})
+
+    def get_join_url(self) -> str:
+        return reverse("polls:join", kwargs={"code": self.join_code})
 
     @property
     def intro_safe(self) -> SafeString:
@@ -183,9 +237,14 @@ class Poll(models.Model):
         return user.is_authenticated and (user.is_staff or self.is_managed_by(user))
 
     def results_visible_to(self, user, *, has_voted: bool) -> bool:
-        """Whether this reader may see the results now, by the poll's visibility rule."""
+        """Whether this reader may see the results now: the trainer and staff always; anyone
+        else only while the trainer has not hidden them *and* the poll's rule allows it.
+
+        The one place this is decided (pages, fragments, the presenter, embeds, the CSV)."""
         if self.results_always_visible_to(user):
             return True
+        if self.results_hidden:
+            return False
         rule = self.results_visibility
         if rule == self.ResultsVisibility.ALWAYS:
             return True
@@ -200,18 +259,26 @@ class Choice(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="choices")
     text = models.CharField(max_length=300, validators=[single_line])
     position = models.PositiveSmallIntegerField(default=0)
+    # The poll's one "something else" choice (Poll.write_in): kept by polls/editing.py.
+    is_write_in = models.BooleanField("something else", default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["position", "pk"]
         indexes = [models.Index(fields=["poll", "position"], name="choice_poll_position_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["poll"], condition=Q(is_write_in=True), name="choice_one_write_in"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text
 
 
 class Ballot(models.Model):
-    """One voter's ballot in one poll; the database allows only one per (poll, voter)."""
+    """One voter's ballot in one round of a poll; the database allows only one per (poll,
+    voter, round)."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
     voter_key = models.CharField(
@@ -225,12 +292,17 @@ class Ballot(models.Model):
         related_name="ballots",
     )
     choices = models.ManyToManyField(Choice, related_name="ballots")
+    round = models.PositiveSmallIntegerField(
+        default=1, help_text="The poll's round this ballot was cast in (1 unless voted again)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["poll", "voter_key"], name="ballot_one_per_voter"),
+            models.UniqueConstraint(
+                fields=["poll", "voter_key", "round"], name="ballot_one_per_voter"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -239,3 +311,25 @@ class Ballot(models.Model):
     @cached_property
     def choice_ids(self) -> set[int]:
         return {choice.pk for choice in self.choices.all()}
+
+
+class VoteChange(models.Model):
+    """A voter changing their ballot within a round: from which choices to which, when.
+
+    Written by polls/voting.py in the transaction of the change itself; the choice ids are
+    kept as lists (a multiple-choice ballot changes from one set to another), sorted.
+    """
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="vote_changes")
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="changes")
+    round = models.PositiveSmallIntegerField(default=1)
+    from_ids = models.JSONField("from choices", default=list)
+    to_ids = models.JSONField("to choices", default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["poll", "round"], name="votechange_poll_round_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.from_ids} → {self.to_ids}"

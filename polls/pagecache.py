@@ -96,9 +96,16 @@ def _shareable(request: HttpRequest) -> bool:
     )
 
 
-def _has_voted(request: HttpRequest, poll_id: int) -> bool:
+def _has_voted(request: HttpRequest, poll: Poll) -> bool:
+    """Has this reader voted in the poll's round as stored (a new round changes the content
+    version, so the stored page's round is the current one)?"""
     voter = voter_for_request(request)
-    return not voter.is_new and Ballot.objects.filter(poll_id=poll_id, voter_key=voter.key).exists()
+    return (
+        not voter.is_new
+        and Ballot.objects.filter(
+            poll_id=poll.pk, voter_key=voter.key, round=poll.current_round
+        ).exists()
+    )
 
 
 # --- this worker's copies (pages by slug, results blocks by version) -----------------------
@@ -229,7 +236,7 @@ def cached_for_first_time_readers(view):
             return read_versions[poll_id]
 
         stored, current = _lookup(key, version_of)
-        if current and not _has_voted(request, stored.poll_id):
+        if current and not _has_voted(request, stored.poll):
             return _serve(stored, version_of(stored.poll_id), request)
         poll_id = _poll_id(slug)
         if poll_id is None:

@@ -1,4 +1,4 @@
-"""A trainer's pages: write and edit a poll, close it now, and the list of their polls."""
+"""A trainer's pages: write and edit a poll; close, reopen, duplicate or delete it."""
 
 import copy
 
@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from polls import editing
 from polls.editing import POLL_FIELDS
@@ -156,15 +156,89 @@ def poll_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _poll_form_page(request, managed_poll(request, slug))
 
 
-@require_POST
-@login_required
-def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
-    """Close now: no more votes from this moment."""
-    poll = editing.poll_close(poll=managed_poll(request, slug))
-    messages.success(request, "The poll is closed.")
+def _back(request: HttpRequest, poll: Poll) -> HttpResponse:
+    """Where the trainer came from (a page of this site), else the poll."""
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(next_url)
+    return redirect(poll)
+
+
+def _confirm_page(request: HttpRequest, poll: Poll, action: str, status: int = 200):
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    context = {
+        "poll": poll,
+        "action": action,
+        "next": next_url,
+        "ballot_total": Ballot.objects.filter(poll=poll).count() if action == "delete" else 0,
+        "page": True,
+    }
+    return render(request, "polls/poll_confirm.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
+    """Close now: no more votes from this moment (GET asks to confirm; the form posts)."""
+    poll = managed_poll(request, slug)
+    if request.method != "POST":
+        return _confirm_page(request, poll, "close")
+    poll = editing.poll_close(poll=poll)
+    messages.success(request, "The poll is closed.")
+    return _back(request, poll)
+
+
+@require_POST
+@login_required
+def poll_reopen(request: HttpRequest, slug: str) -> HttpResponse:
+    """Reopen a closed poll: votes are taken again from now, with no closing time."""
+    poll = editing.poll_open(poll=managed_poll(request, slug))
+    messages.success(request, "The poll is open again.")
+    return _back(request, poll)
+
+
+@require_POST
+@login_required
+@trainer_required
+def poll_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
+    """Copy a poll as a draft for the next workshop, and open the copy's form."""
+    copy_ = editing.poll_duplicate(poll=managed_poll(request, slug), author=request.user)
+    messages.success(
+        request, "This is a copy of your poll, saved as a draft: check it and publish it."
+    )
+    return redirect("polls:edit", slug=copy_.slug)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def poll_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete a poll nobody has voted in (GET asks to confirm, or says why it cannot)."""
+    poll = managed_poll(request, slug)
+    if request.method != "POST":
+        return _confirm_page(request, poll, "delete")
+    try:
+        editing.poll_discard(poll=poll)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return _back(request, poll)
+    messages.success(request, f"“{poll.question}” is deleted.")
+    return redirect("polls:mine")
+
+
+@require_POST
+@login_required
+def poll_vote_again(request: HttpRequest, slug: str) -> HttpResponse:
+    """Start the next round: the current one is kept as it is, everyone may vote again."""
+    try:
+        poll = editing.poll_round_start(poll=managed_poll(request, slug))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("polls:detail", slug=slug)
+    messages.success(request, f"Round {poll.current_round} has started: everyone may vote again.")
     return redirect(poll)

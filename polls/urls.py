@@ -1,6 +1,6 @@
 from django.urls import path
 
-from polls import trainer_views, views
+from polls import present_views, share_views, trainer_views, views
 
 app_name = "polls"
 
@@ -15,4 +15,17 @@ urlpatterns = [
     path("polls/<slug:slug>/results.csv", views.poll_export, name="export"),
     path("polls/<slug:slug>/edit/", trainer_views.poll_edit, name="edit"),
     path("polls/<slug:slug>/close/", trainer_views.poll_close, name="close"),
+    # The workshop room (polls/present_views.py).
+    path("polls/<slug:slug>/present/", present_views.poll_present, name="present"),
+    path("polls/<slug:slug>/present/live/", present_views.poll_present_live, name="present_live"),
+    path("polls/<slug:slug>/reveal/", present_views.poll_reveal, name="reveal"),
+    # Join, share and embed (polls/share_views.py).
+    path("j/<str:code>", share_views.join, name="join"),
+    path("j/<str:code>/", share_views.join),
+    path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),
+    path("polls/<slug:slug>/qr.png", share_views.qr_png_download, name="qr_png"),
+    path("polls/<slug:slug>/reopen/", trainer_views.poll_reopen, name="reopen"),
+    path("polls/<slug:slug>/duplicate/", trainer_views.poll_duplicate, name="duplicate"),
+    path("polls/<slug:slug>/delete/", trainer_views.poll_delete, name="delete"),
+    path("polls/<slug:slug>/vote-again/", trainer_views.poll_vote_again, name="vote_again"),
 ]

@@ -3,9 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseStopPolling
@@ -14,6 +15,8 @@ from core import versions
 from core.ratelimit import client_ip, ratelimit_hit
 from core.versions import PollVersion
 from polls import voting
+from polls.live import conditional, live_poll
+from polls.live import has_voted as has_voted_in
 from polls.models import Poll
 from polls.pagecache import cached_for_first_time_readers
 from polls.results import poll_results, results_csv
@@ -21,6 +24,7 @@ from polls.voters import voter_for_request
 
 # How each refused vote is answered. Bad input is 400; a rule about the poll or the voter
 # is 403; a second ballot where changes are not allowed is 409.
+NOTICE_SAYS_WHY = frozenset({"closed", "not_open", "login_required"})
 VOTE_ERROR_STATUS = {
     "invalid_choice": 400,
     "no_choice": 400,
@@ -48,7 +52,7 @@ class PollListView(ListView):
         return settings.POLLS_PER_PAGE
 
     def get_queryset(self):
-        return Poll.objects.listed()
+        return Poll.objects.listed().open_first()
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -59,11 +63,18 @@ class PollListView(ListView):
         # Read before the cards' data (which the template reads only if not cached); the
         # state is in the key too, since a closing time passes without any write.
         shown = versions.read_many(ids)
+        # The reader's time zone too: the cards show opening times.
         context["cards_key"] = ";".join(
-            f"{pk}:{shown[pk].both}:{Poll.state_of(*schedule)}" for pk, *schedule in rows
+            [timezone.get_current_timezone_name()]
+            + [f"{pk}:{shown[pk].both}:{Poll.state_of(*schedule)}" for pk, *schedule in rows]
         )
         context["cards_timeout"] = settings.POLLS_RESULTS_CACHE_SECONDS
-        context["polls"] = Poll.objects.listed().filter(pk__in=ids).with_ballot_totals()
+        context["polls"] = (
+            Poll.objects.listed().open_first().filter(pk__in=ids).with_ballot_totals()
+        )
+        user = self.request.user
+        if user.is_authenticated and user.has_perm("polls.add_poll"):
+            context["drafts"] = Poll.objects.drafts_of(user)[: settings.POLLS_PER_PAGE]
         return context
 
 
@@ -130,26 +141,37 @@ def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def poll_results_fragment(request: HttpRequest, slug: str) -> HttpResponse:
-    """The results block alone: htmx refreshes it while the poll is open."""
-    poll = visible_poll(request, slug)
-    version = versions.read(poll.pk)
-    has_voted = poll.results_visibility == Poll.ResultsVisibility.AFTER_VOTE and bool(
-        voting.ballot_choice_ids(poll=poll, voter=voter_for_request(request))
+    """The results block alone, which htmx refreshes: from the cache, 304 when unchanged."""
+    live = live_poll(slug)
+    if live is None:
+        raise Http404("No poll here.")
+    poll = live.poll
+    if not poll.is_published and not poll.is_managed_by(request.user):
+        raise Http404("No poll here.")
+    if live.is_unchanged_for(request):
+        return conditional(HttpResponseNotModified(), live, "same")
+    has_voted = (
+        poll.results_visibility == Poll.ResultsVisibility.AFTER_VOTE
+        and not poll.results_hidden
+        and has_voted_in(poll=poll, voter=voter_for_request(request))
     )
-    if not poll.results_visible_to(request.user, has_voted=has_voted):
-        if request.htmx:  # stop the refresh and leave a note where the results were
-            return HttpResponseStopPolling(
-                '<p id="poll-results" class="small text-body-secondary">'
-                "The results are not shown at the moment.</p>"
-            )
-        raise Http404("Results are not visible.")
     context = {
         "poll": poll,
-        "results": poll_results(poll, version),
         "live_results": poll.is_open,
         "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
     }
-    return render(request, "polls/_results.html", context)
+    if poll.results_visible_to(request.user, has_voted=has_voted):
+        context["results"] = poll_results(poll, live.version)
+        response = render(request, "polls/_results.html", context)
+        return conditional(response, live, "counts")
+    if poll.results_hidden:  # the trainer may show them any moment: keep asking
+        return conditional(render(request, "polls/_results_waiting.html", context), live, "wait")
+    if request.htmx:  # stop the refresh and leave a note where the results were
+        return HttpResponseStopPolling(
+            '<p id="poll-results" class="small text-body-secondary">'
+            "The results are not shown at the moment.</p>"
+        )
+    raise Http404("Results are not visible.")
 
 
 def _refused_vote(
@@ -159,6 +181,8 @@ def _refused_vote(
     context = vote_context(
         request, poll, version=versions.read(poll.pk), error=error.messages[0], selected=selected
     )
+    # The block's own notice already says "closed", "opens on" or "log in": said once.
+    context["error_in_notice"] = error.code in NOTICE_SAYS_WHY
     response = TemplateResponse(request, template, context, status=status)
     if request.htmx:
         # htmx leaves 4xx answers unswapped; the page's script swaps answers that carry
@@ -201,7 +225,7 @@ def vote(request: HttpRequest, slug: str) -> HttpResponse:
         )
     except ValidationError as error:
         return _refused_vote(request, poll, error, selected, VOTE_ERROR_STATUS.get(error.code, 400))
-    thanks = "Thanks for voting!" if outcome.created else "Your vote is changed."
+    thanks = "Thanks for voting!" if outcome.created else "Your vote was changed."
     if not outcome.created and not outcome.changed:
         thanks = "Your vote stays as it was."
     if request.htmx:

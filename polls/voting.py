@@ -2,7 +2,10 @@
 
 One rule, one path, the same on SQLite and PostgreSQL:
 
-* one ballot per voter per poll, enforced by the database (``ballot_one_per_voter``);
+* one ballot per voter per round of a poll, enforced by the database
+  (``ballot_one_per_voter``); a vote goes to the poll's current round as it is under the
+  lock, so no ballot lands in a round that "Vote again" has frozen;
+* a change of ballot is recorded (``VoteChange``, from → to) in the change's transaction;
 * a vote is checked against the poll as it is *now*: it takes the poll's lock shared
   (polls/locks.py), so closing a poll or editing its choices, which take it exclusive,
   either committed before (and the vote sees it) or waits until the vote has committed;
@@ -18,7 +21,7 @@ from django.db import IntegrityError, transaction
 
 from core import versions
 from polls.locks import poll_lock
-from polls.models import Ballot, Choice, Poll
+from polls.models import Ballot, Choice, Poll, VoteChange
 from polls.voters import Voter
 
 # The largest id a choice can have (a bigint): longer input is not a choice, and int() of
@@ -81,7 +84,9 @@ def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> CastOutcom
         with transaction.atomic():
             poll_lock(poll.pk, shared=True)
             poll = _as_it_is_now(poll, voter, ids)
-            ballot = Ballot.objects.create(poll=poll, voter_key=voter.key, user=voter.user)
+            ballot = Ballot.objects.create(
+                poll=poll, voter_key=voter.key, user=voter.user, round=poll.current_round
+            )
             through = Ballot.choices.through
             through.objects.bulk_create(through(ballot=ballot, choice_id=pk) for pk in ids)
             versions.results_changed(poll_id=poll.pk)
@@ -113,7 +118,11 @@ def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> CastOutcome:
     with transaction.atomic():
         poll_lock(poll.pk, shared=True)
         poll = _as_it_is_now(poll, voter, ids)
-        ballot = Ballot.objects.select_for_update().filter(poll=poll, voter_key=voter.key).first()
+        ballot = (
+            Ballot.objects.select_for_update()
+            .filter(poll=poll, voter_key=voter.key, round=poll.current_round)
+            .first()
+        )
         if ballot is None:  # not a second ballot after all: a choice vanished at commit
             raise ValidationError("That is not one of this poll's choices.", code="invalid_choice")
         if not poll.allow_vote_change:
@@ -123,19 +132,27 @@ def _ballot_change(*, poll: Poll, voter: Voter, ids: list[int]) -> CastOutcome:
             return CastOutcome(ballot=ballot, created=False, changed=False)
         ballot.choices.set(ids)
         ballot.save(update_fields=["updated_at"])
+        VoteChange.objects.create(
+            poll=poll,
+            ballot=ballot,
+            round=ballot.round,
+            from_ids=sorted(old_ids),
+            to_ids=sorted(set(ids)),
+        )
         versions.results_changed(poll_id=poll.pk)
     return CastOutcome(ballot=ballot, created=False, changed=True)
 
 
 def ballot_choice_ids(*, poll: Poll, voter: Voter) -> set[int]:
-    """The choices this voter's ballot holds (empty if they have not voted): one query."""
+    """The choices this voter's ballot in the poll's current round holds (empty if they
+    have not voted in it): one query."""
     if voter.is_new:  # a browser without a voter cookie cannot have voted
         return set()
     through = Ballot.choices.through
     return set(
-        through.objects.filter(ballot__poll_id=poll.pk, ballot__voter_key=voter.key).values_list(
-            "choice_id", flat=True
-        )
+        through.objects.filter(
+            ballot__poll_id=poll.pk, ballot__voter_key=voter.key, ballot__round=poll.current_round
+        ).values_list("choice_id", flat=True)
     )
 
 

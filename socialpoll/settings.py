@@ -106,10 +106,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.timezones.TimezoneMiddleware",
     "polls.voters.VoterMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # In DEBUG (make run) the site's 404 page, with the detail in the console.
+    "socialpoll.notfound.FriendlyNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "socialpoll.urls"
@@ -295,6 +298,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("socialpoll.context_processors.csp_nonce")
+# The moderation queue's size in the navigation and on the admin index (staff only, lazy).
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("comments.context_processors.moderation_queue")
 # The friendly page for a missing or stale CSRF token is templates/403_csrf.html, which
 # Django's default CSRF_FAILURE_VIEW renders; every other header is set above
 # (nosniff, Referrer-Policy, X-Frame-Options DENY, HSTS when DJANGO_DEBUG=0).

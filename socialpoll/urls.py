@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core import signup_views, timezones
 from core import views as core_views
 
 admin.site.site_header = "socialpoll administration"
@@ -11,8 +12,17 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Login and password reset with limits (core/signin.py), ahead of Django's own.
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
     path("accounts/password_reset/", core_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/signup/", signup_views.signup_view, name="signup"),
+    path("accounts/signup/done/", signup_views.signup_done, name="signup_done"),
+    path(
+        "accounts/confirm/<uidb64>/<token>/",
+        signup_views.signup_confirm,
+        name="signup_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("settings/time-zone/", timezones.time_zone_setting, name="time_zone"),
     path("health/", core_views.health, name="health"),
     path("ready/", core_views.ready, name="ready"),
     path("", include("polls.urls")),

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from tests.factories import make_user
+from tests.feedserver import feed_server  # noqa: F401 - the fixture, for every suite
 
 
 @pytest.fixture(autouse=True)
@@ -14,13 +15,15 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters and cached fragments must not leak from one test to the next."""
-    from polls import pagecache
+    from polls import live, pagecache
 
     cache.clear()
     pagecache.clear_local()
+    live.clear_local()
     yield
     cache.clear()
     pagecache.clear_local()
+    live.clear_local()
 
 
 @pytest.fixture
@@ -54,3 +57,37 @@ def moderator(db):
 @pytest.fixture
 def superuser(db):
     return make_user("root", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def trainers_poll(trainer):
+    """A published poll by the trainer "Morgan Reyes" (trainer@example.com)."""
+    from tests.factories import make_poll
+
+    trainer.email = "trainer@example.com"
+    trainer.first_name, trainer.last_name = "Morgan", "Reyes"
+    trainer.save()
+    return make_poll(author=trainer)
+
+
+@pytest.fixture
+def outbox():
+    """The emails sent so far in this test (Django's locmem backend), emptied first."""
+    from django.core import mail
+
+    mail.outbox.clear()
+    return mail.outbox
+
+
+@pytest.fixture
+def cache_unreachable(settings):
+    """Redis configured as the cache, with nothing listening where it should be."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    cache.close()
+    yield
+    cache.close()

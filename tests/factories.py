@@ -109,3 +109,33 @@ def make_ballots(poll: Poll, count: int, *, choice: Choice | None = None) -> Non
         Ballot.choices.through(ballot_id=ballot.pk, choice_id=choice.pk) for ballot in ballots
     )
     versions.results_changed(poll_id=poll.pk)
+
+
+def poll_form_data(
+    *choices: str,
+    question: str = "How would you define social learning?",
+    intro: str = "A short *intro*.",
+    ids=(),
+    **extra,
+) -> dict:
+    """The POST body of the trainer's poll form (new or edit), publishing by default;
+    `ids` gives existing choices' ids in order, `extra` overrides or adds fields."""
+    data = {
+        "question": question,
+        "intro": intro,
+        "max_choices": "1",
+        "who_can_vote": "anyone",
+        "results_visibility": "after_vote",
+        "opens_at": "",
+        "closes_at": "",
+        "action": "publish",
+        "choices-TOTAL_FORMS": str(len(choices)),
+        "choices-INITIAL_FORMS": "0",
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "50",
+    }
+    for index, text in enumerate(choices):
+        data[f"choices-{index}-text"] = text
+        data[f"choices-{index}-id"] = ids[index] if index < len(ids) else ""
+    data.update(extra)
+    return data

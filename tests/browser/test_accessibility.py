@@ -13,6 +13,7 @@ from comments.models import Comment
 from comments.posting import comment_place
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for
+from tests.comments.helpers import add
 from tests.factories import PASSWORD, make_poll, make_user
 
 pytestmark = pytest.mark.browser
@@ -79,6 +80,15 @@ def login_with_wrong_password(page, poll):
     return navigation.value.text()
 
 
+def signup_with_errors(page, poll):
+    page.goto(reverse("signup"))
+    page.get_by_label("Email").fill("not an address")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Create account").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    return navigation.value.text()
+
+
 def new_poll_form(page, poll):
     trainer = make_user("trainer-x")
     from django.contrib.auth.models import Group
@@ -91,9 +101,8 @@ def new_poll_form(page, poll):
 def with_thread(poll) -> Comment:
     """A discussion with a nested thread: a comment, the author's reply, a reply to that."""
     approved = Comment.Status.APPROVED
-    ana = comment_place(
-        poll=poll,
-        parent=None,
+    ana = add(
+        poll,
         name="Ana",
         email="ana@example.com",
         website="https://ana.example.com/",
@@ -149,6 +158,68 @@ def page_not_found(page, poll):
     return response.text()
 
 
+def _trainer_of(page, poll) -> None:
+    """Log in as the poll's trainer, with comments awaiting review and a closed poll too."""
+    from django.contrib.auth.models import Group
+
+    from polls import editing
+
+    trainer = make_user("trainer-q", first_name="Morgan", last_name="Reyes")
+    trainer.groups.add(Group.objects.get(name="Trainers"))
+    poll.author = trainer
+    poll.save()
+    for name in ("Quinn", "Ravi"):
+        comment_place(poll=poll, parent=None, name=name, body="Held *here*", status="pending")
+    comment_place(poll=poll, parent=None, name="Bea", body="Published", status="approved")
+    editing.poll_close(poll=make_poll(author=trainer, question="Closed one?"))
+    make_poll(author=trainer, question="A draft?", status="draft", published_at=None)
+    log_in(page, "trainer-q", PASSWORD)
+
+
+def trainer_queue(page, poll):
+    _trainer_of(page, poll)
+    html = served(page, poll.get_absolute_url())
+    expect(page.locator("#review-queue")).to_contain_text("Awaiting your review")
+    return html
+
+
+def trainer_queue_after_htmx_approve(page, poll):
+    html = trainer_queue(page, poll)
+    page.wait_for_function("() => typeof window.htmx !== 'undefined'")
+    page.locator("#review-queue button[value=approve]").first.click()
+    expect(page.locator("#review-queue [role=status]")).to_contain_text("Approved")
+    return html
+
+
+def my_polls(page, poll):
+    _trainer_of(page, poll)
+    html = served(page, reverse("polls:mine"))
+    expect(page.locator("table")).to_contain_text("2 to review")
+    return html
+
+
+def my_polls_close_dialog(page, poll):
+    html = my_polls(page, poll)
+    page.locator("a[data-confirm^=confirm-close]").first.click()
+    expect(page.locator("dialog[open]")).to_be_visible()
+    return html
+
+
+def home_for_a_trainer(page, poll):
+    _trainer_of(page, poll)
+    return served(page, "/")
+
+
+def close_confirmation_page(page, poll):
+    _trainer_of(page, poll)
+    return served(page, reverse("polls:close", args=[poll.slug]))
+
+
+def time_zone_page(page, poll):
+    _trainer_of(page, poll)
+    return served(page, reverse("time_zone"))
+
+
 SCENARIOS = [
     home,
     poll_before_voting,
@@ -160,8 +231,16 @@ SCENARIOS = [
     comment_form_with_errors,
     login_page,
     login_with_wrong_password,
+    signup_with_errors,
     new_poll_form,
     page_not_found,
+    trainer_queue,
+    trainer_queue_after_htmx_approve,
+    my_polls,
+    my_polls_close_dialog,
+    home_for_a_trainer,
+    close_confirmation_page,
+    time_zone_page,
 ]
 
 

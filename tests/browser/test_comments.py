@@ -13,6 +13,7 @@ from tests.browser.helpers import (
     plant_marker,
     wait_for_htmx,
 )
+from tests.comments.helpers import add
 from tests.factories import PASSWORD, make_poll, make_user, voter_client
 
 pytestmark = pytest.mark.browser
@@ -35,13 +36,11 @@ def poll():
 
 @pytest.fixture
 def ana_comment(poll):
-    return comment_place(
-        poll=poll,
-        parent=None,
+    return add(
+        poll,
         name="Ana",
         email="ana@example.com",
         body="Something else altogether: learning *through* a community.",
-        status=Comment.Status.APPROVED,
     )
 
 
@@ -118,9 +117,8 @@ def test_comment_form_with_errors_keeps_the_text_and_says_what_is_wrong(
 
 
 def test_moderator_approves_a_held_comment_in_the_admin(new_context, poll):
-    held = comment_place(
-        poll=poll,
-        parent=None,
+    held = add(
+        poll,
         name="Ana",
         email="ana@example.com",
         body="Learning through a community.",
@@ -162,7 +160,6 @@ def test_reader_replies_and_the_reply_appears_nested(
         name="Ben",
         email="ben@example.com",
         body="An earlier comment.",
-        status=Comment.Status.APPROVED,
         author_key="anon:bens-browser",
     )
     context = new_context(java_script_enabled=javascript)
@@ -236,13 +233,11 @@ def test_focus_moves_to_the_new_comment_after_posting_with_htmx(page, poll):
 
 
 def test_opening_a_second_reply_form_closes_the_first(page, poll, ana_comment):
-    other = comment_place(
-        poll=poll,
-        parent=None,
+    other = add(
+        poll,
         name="Cleo",
         email="cleo@example.com",
         body="Learning by watching each other work.",
-        status=Comment.Status.APPROVED,
     )
     open_poll(page, poll, javascript=True)
     page.locator(f"article#comment-{ana_comment.pk}").get_by_role("link", name="Reply to").click()

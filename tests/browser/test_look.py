@@ -11,6 +11,7 @@ from comments.posting import comment_place
 from polls.voters import Voter
 from polls.voting import ballot_cast
 from tests.browser.helpers import log_in, results
+from tests.comments.helpers import add
 from tests.factories import PASSWORD, make_poll, make_user
 
 pytestmark = pytest.mark.browser
@@ -42,17 +43,16 @@ def poll():
 @pytest.fixture
 def thread(poll):
     approved = Comment.Status.APPROVED
-    ana = comment_place(
-        poll=poll,
-        parent=None,
+    ana = add(
+        poll,
         name="Ana",
         email="ana@example.com",
         website="https://ana.example.com/",
         body=f"Something else altogether: {LONG_WORD} https://example.org/{'b' * 150}",
         status=approved,
     )
-    author_reply = comment_place(
-        poll=poll,
+    author_reply = add(
+        poll,
         parent=ana,
         name="Morgan Reyes",
         user=poll.author,

@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from comments.models import Comment
 from comments.notifications import unsubscribe_token
-from comments.posting import comment_place
+from tests.comments.helpers import add
 from tests.factories import make_poll
 
 pytestmark = pytest.mark.browser
@@ -15,13 +14,11 @@ pytestmark = pytest.mark.browser
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_the_link_from_the_email_asks_and_the_button_unsubscribes(new_context, javascript):
     poll = make_poll(question="How would you define social learning?")
-    comment = comment_place(
-        poll=poll,
-        parent=None,
+    comment = add(
+        poll,
         name="Bea",
         email="bea@example.com",
         body="Learning with others.",
-        status=Comment.Status.APPROVED,
         notify=True,
     )
     page = new_context(java_script_enabled=javascript).new_page()

@@ -62,3 +62,13 @@ def test_demo_discussion_comes_after_its_poll_was_published(db):
     poll = Poll.objects.get(slug=DEMO_SLUG)
     first = Comment.objects.filter(poll=poll).order_by("created_at").first()
     assert poll.published_at < first.created_at
+
+
+def test_demo_loader_prints_the_username_and_the_password_apart(db):
+    from io import StringIO
+
+    from polls.demo import TRAINER_PASSWORD, TRAINER_USERNAME
+
+    out = StringIO()
+    call_command("load_demo", force=True, stdout=out)
+    assert f"user {TRAINER_USERNAME}, password {TRAINER_PASSWORD}" in out.getvalue()

@@ -5,22 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from tests import processes
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean_env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))
-    }
-    clean_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_python(code: str, **env: str):
+    return processes.run_python(code, forget=("DJANGO_", "DATABASE_URL"), **env)
 
 
 SHOW_DB = (

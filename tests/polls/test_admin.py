@@ -191,3 +191,13 @@ def test_admin_inline_votes_are_read_only(admin_client):
     html = admin_client.get(f"{POLLS}{poll.pk}/change/").content.decode()
     assert 'name="choices-0-vote_count"' not in html
     assert '<td class="field-vote_count">' in html
+
+
+def test_duplicate_action_copies_the_poll_as_a_draft_through_the_service(admin_client):
+    poll = make_poll(question="Define feedback?")
+    make_ballots(poll, 2)
+    admin_client.post(POLLS, {"action": "duplicate_polls", "_selected_action": [poll.pk]})
+    copy = Poll.objects.exclude(pk=poll.pk).get()
+    assert copy.question == "Define feedback?" and copy.status == Poll.Status.DRAFT
+    assert copy.choices.count() == poll.choices.count()
+    assert not Ballot.objects.filter(poll=copy).exists()

@@ -4,38 +4,18 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from polls.models import Choice, Poll
 from tests.factories import make_ballots, make_poll
+from tests.factories import poll_form_data as form_data
 from tests.polls.conftest import choice_ids, counts
 
 pytestmark = pytest.mark.django_db
 
 NEW = "/polls/new/"
 MINE = "/polls/mine/"
-
-
-def form_data(*choices, question="How would you define social learning?", ids=(), **extra):
-    data = {
-        "question": question,
-        "intro": "A short *intro*.",
-        "max_choices": "1",
-        "who_can_vote": "anyone",
-        "results_visibility": "after_vote",
-        "opens_at": "",
-        "closes_at": "",
-        "action": "publish",
-        "choices-TOTAL_FORMS": str(len(choices)),
-        "choices-INITIAL_FORMS": "0",
-        "choices-MIN_NUM_FORMS": "0",
-        "choices-MAX_NUM_FORMS": "50",
-    }
-    for index, text in enumerate(choices):
-        data[f"choices-{index}-text"] = text
-        data[f"choices-{index}-id"] = ids[index] if index < len(ids) else ""
-    data.update(extra)
-    return data
 
 
 def has_label(html: str, text: str) -> bool:
@@ -181,7 +161,10 @@ def test_save_draft_keeps_the_poll_off_the_home_page(client, trainer):
     client.post(NEW, form_data("A", "B", action="draft"))
     poll = Poll.objects.get()
     assert poll.status == Poll.Status.DRAFT
-    assert poll.question not in client.get("/").content.decode()
+    assert poll.question not in Client().get("/").content.decode()
+    # its author finds it on the home page, among their drafts, leading to its form
+    mine = client.get("/").content.decode().split('id="drafts-heading"', 1)[1]
+    assert f'href="/polls/{poll.slug}/edit/">{poll.question}</a>' in mine
     assert "This poll is a draft" in client.get(poll.get_absolute_url()).content.decode()
 
 
@@ -313,10 +296,13 @@ def test_close_now_closes_the_poll(client, trainer):
     assert "The poll is closed." in response.content.decode()
 
 
-def test_close_now_needs_a_post(client, trainer):
+def test_close_now_without_javascript_asks_first_and_closes_only_on_post(client, trainer):
     poll = make_poll(author=trainer)
     client.force_login(trainer)
-    assert client.get(f"/polls/{poll.slug}/close/").status_code == 405
+    html = client.get(f"/polls/{poll.slug}/close/").content.decode()
+    assert "Close “" in html and "now?" in html and 'method="post"' in html
+    poll.refresh_from_db()
+    assert poll.state == "open"
 
 
 def test_close_now_returns_to_my_polls_when_asked(client, trainer):

@@ -1,8 +1,5 @@
 """The database going away mid-request: a friendly 503, and nothing half-written after it."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ from django.test import override_settings
 from polls.models import Ballot, Poll
 from polls.results import count_results
 from tests.factories import make_poll
+from tests.processes import UNREACHABLE_DATABASES, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,25 +112,9 @@ show("vote", client.post("/polls/anything/vote/", {"choice": "1"}))
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
-        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
-    ],
-    ids=["postgres-server-down", "sqlite-file-unreachable"],
-)
+@UNREACHABLE_DATABASES
 def test_server_started_without_a_reachable_database_answers_503(database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env["DATABASE_URL"] = database_url
-    result = subprocess.run(
-        [sys.executable, "-c", DEAD_DATABASE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(DEAD_DATABASE, DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     # The login page needs no database and keeps working.

@@ -14,8 +14,6 @@ counts.
 
 import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -24,6 +22,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
+
+from tests.processes import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -42,15 +42,8 @@ def load_database_url() -> str:
     "server); on SQLite test_concurrent_voters_and_commenters_through_a_live_server stands in",
 )
 def test_load_script_short_form_counts_everything_exactly():
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env["LOAD_DATABASE_URL"] = load_database_url()
-    result = subprocess.run(
-        [sys.executable, "bench/load.py", "--short"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=170,
+    result = run_script(
+        "bench/load.py", "--short", timeout=170, LOAD_DATABASE_URL=load_database_url()
     )
     output = result.stdout + result.stderr
     summary = [line for line in result.stdout.splitlines() if line.startswith("load:")]

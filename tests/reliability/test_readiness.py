@@ -8,9 +8,6 @@ its cache is slower, not broken, and one shared Redis down must not take every s
 """
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from tests.processes import UNREACHABLE_DATABASES, run_python
 from tests.reliability.test_cache_faults import BREAKING, NOBODY_LISTENS, Broken
 from tests.reliability.test_database_faults import FailOn
 
@@ -89,25 +87,9 @@ for path in ["/health/", "/ready/"]:
 """
 
 
-@pytest.mark.parametrize(
-    "database_url",
-    [
-        "postgres://postgres@127.0.0.1:9/socialpoll",  # nothing listens on port 9
-        "sqlite:////nonexistent-directory/socialpoll.sqlite3",
-    ],
-    ids=["postgres-server-down", "sqlite-file-unreachable"],
-)
+@UNREACHABLE_DATABASES
 def test_a_server_started_without_its_database_is_alive_but_not_ready(database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
-    env["DATABASE_URL"] = database_url
-    result = subprocess.run(
-        [sys.executable, "-c", PROBES],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_python(PROBES, forget=("DJANGO_", "REDIS_URL"), DATABASE_URL=database_url)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines() == [
         "/health/ 200 None ok",

@@ -7,7 +7,6 @@ connections, all of PostgreSQL's default max_connections (issue 12.18).
 """
 
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -17,6 +16,8 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 import pytest
+
+from bench.benchlib import stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -111,10 +112,5 @@ def test_runserver_holds_no_database_connection_between_requests(tmp_path):
     finally:
         for browser in browsers:
             browser.close()
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)
+        stop_group(server)
         log.close()

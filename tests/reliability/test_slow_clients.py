@@ -9,30 +9,22 @@ a whole worker however they are spread, and every probe must be answered; the ge
 timeout only catches a server that does not answer at all.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.processes import run_script
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_health_answers_while_half_sent_requests_are_held_open():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "bench/slowclients.py",
-            "--half-sent=3",
-            "--idle=0",
-            "--via=direct",
-            "--probes=3",
-            "--probe-timeout=20",
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_script(
+        "bench/slowclients.py",
+        "--half-sent=3",
+        "--idle=0",
+        "--via=direct",
+        "--probes=3",
+        "--probe-timeout=20",
+        forget=("DJANGO_", "GUNICORN_"),
         timeout=180,
     )
     output = result.stdout + result.stderr

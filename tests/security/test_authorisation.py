@@ -68,7 +68,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "302 403 200 403 403 200", "POST": "302 403 400 403 403 400"},
     ),
-    "polls:close": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # GET asks to confirm (a page without JavaScript); the form posts.
+    "polls:close": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
+    "polls:reopen": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    "polls:duplicate": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    "polls:delete": ("pub", {"GET": "302 403 200 403 403 200", "POST": "302 403 302 403 403 302"}),
     # Results export: the poll's trainer and staff (polls/models.py results_always_visible_to
     # says staff see results whatever the rule, so a comments moderator may export too).
     "polls:export": (
@@ -80,6 +87,26 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
+    # The presenter view and its live block: the poll's trainer and staff (as the CSV);
+    # a draft's, as its page, only for those who may manage it. Show / Hide results: the
+    # poll's trainer and those who may change any poll (an empty form hides them).
+    "polls:present": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live": (
+        "pub",
+        {"GET": "302 403 200 403 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:present_live [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:reveal": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
     # --- discussion ----------------------------------------------------------------
     "comments:post": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
     "comments:post [draft]": (
@@ -132,6 +159,12 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "comment",
         {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
     ),
+    # The trainer's own queue: the poll's trainer and moderators act on a comment awaiting
+    # review (an empty form is told to choose and sent back to the queue).
+    "comments:review": (
+        "pending-comment",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 302 302"},
+    ),
     # The signed token is the authority (one click from an email), not the account.
     "comments:unsubscribe": (
         "token",
@@ -142,6 +175,8 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         {"GET": "404 404 404 404 404 404", "POST": "404 404 404 404 404 404"},
     ),
     # --- accounts ------------------------------------------------------------------
+    # Any signed-in person may choose the time zone times are shown in (an empty form: 400).
+    "time_zone": ("-", {"GET": "302 200 200 200 200 200", "POST": "302 400 400 400 400 400"}),
     "login": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
     "logout": ("-", {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"}),
     "password_change": (
@@ -164,6 +199,14 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     "password_reset_complete": (
         "-",
         {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # Sign-up is for people without an account; the confirmation link below is a made-up
+    # one (400: "this link does not work").
+    "signup": ("-", {"GET": "200 302 302 302 302 302", "POST": "400 302 302 302 302 302"}),
+    "signup_done": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "signup_confirm": (
+        "-",
+        {"GET": "400 400 400 400 400 400", "POST": "405 405 405 405 405 405"},
     ),
     # --- admin: representative rows (every other admin URL by the rule below) -------
     "admin:login": ("-", {"GET": "200 200 200 200 302 302", "POST": "200 200 200 200 200 200"}),

@@ -17,7 +17,7 @@ from comments.posting import Author, comment_post
 from polls import editing
 from polls.models import Poll
 from tests.comments.helpers import add, form_data, post_url
-from tests.factories import make_poll, make_user, voter_client
+from tests.factories import make_poll, make_user, poll_form_data, voter_client
 
 pytestmark = pytest.mark.django_db
 
@@ -34,24 +34,7 @@ HOSTILE = {
 
 
 def poll_form(question: str, *choices: str) -> dict:
-    data = {
-        "question": question,
-        "intro": "",
-        "max_choices": "1",
-        "who_can_vote": "anyone",
-        "results_visibility": "after_vote",
-        "opens_at": "",
-        "closes_at": "",
-        "action": "publish",
-        "choices-TOTAL_FORMS": str(len(choices)),
-        "choices-INITIAL_FORMS": "0",
-        "choices-MIN_NUM_FORMS": "0",
-        "choices-MAX_NUM_FORMS": "50",
-    }
-    for index, text in enumerate(choices):
-        data[f"choices-{index}-text"] = text
-        data[f"choices-{index}-id"] = ""
-    return data
+    return poll_form_data(*choices, question=question, intro="")
 
 
 @pytest.fixture

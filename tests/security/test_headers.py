@@ -1,15 +1,13 @@
 """Security headers: what a browser is told about framing, sniffing, referrers and scripts."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.factories import make_poll
+from tests.processes import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -116,19 +114,11 @@ print(json.dumps({
 @pytest.fixture(scope="module")
 def production():
     """Headers of a process started with DJANGO_DEBUG=0, as an operator would run it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
+    result = run_python(
+        PRODUCTION_HEADERS,
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="p" * 60,
         DJANGO_ALLOWED_HOSTS="testserver",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", PRODUCTION_HEADERS],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
