@@ -7,8 +7,9 @@ Every phone is its own browser (cookies, an address of its own as the proxy repo
 it joins by the poll's code (/j/<code>, a redirect) at a moment spread over the first
 --join-window seconds, opens the poll page (CSRF token, voter cookie), polls the live
 results fragment every 3 s as htmx does (HX-Request, If-None-Match with the ETag it last
-got), and votes once at a random moment before --vote-window seconds have passed; it keeps
-polling --tail seconds after the window. Meanwhile the trainer's presenter view (signed in)
+got; a tick that comes while the last request is still out is skipped, as htmx drops
+it), and votes once at a random moment before --vote-window seconds have passed; it
+keeps polling --tail seconds after the window. Meanwhile the trainer's presenter view (signed in)
 polls its live block every 2 s.
 
 Reported: errors (anything but 2xx/3xx, socket errors, timeouts), votes accepted against
@@ -59,6 +60,7 @@ class Room:
     started: float
     timings: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     statuses: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    votes_sent: int = 0
     votes_accepted: int = 0
     last_vote_at: float = 0.0
     presenter: list[tuple[float, int]] = field(default_factory=list)
@@ -149,6 +151,7 @@ async def phone(room: Room, number: int, args, rng: random.Random) -> None:
             await _sleep_until(room.started + vote_at)
             form = {"csrfmiddlewaretoken": token.group(1) if token else "", "choice": ""}
             form["choice"] = str(rng.choice(room.choice_ids))
+            room.votes_sent += 1
             reply = await me.request("POST", f"/polls/{room.slug}/vote/", form=form)
             room.add("vote", reply)
             voted = True
@@ -158,7 +161,11 @@ async def phone(room: Room, number: int, args, rng: random.Random) -> None:
             continue
         await _sleep_until(next_poll)
         await me.poll_live(f"/polls/{room.slug}/results/", "live")
-        next_poll += POLL_SECONDS
+        # htmx's "every 3s" drops a tick while the element's last request is in flight: the
+        # next request goes at the next tick, never in a burst to catch up.
+        now = time.monotonic()
+        while next_poll <= now:
+            next_poll += POLL_SECONDS
 
 
 async def presenter(room: Room, args) -> None:
@@ -231,12 +238,17 @@ def report(room: Room, args, ballots: int, elapsed: float) -> bool:
             f"{p99 * 1000:>8.1f} {times[-1] * 1000:>8.1f}  "
             + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items()))
         )
+    # Each phone sends one vote: a ballot beyond the votes sent would be a doubled vote, an
+    # accepted vote without its ballot a lost one. A vote whose answer never came (the
+    # client gave up after REQUEST_TIMEOUT) may or may not be stored; both are counted.
     lost = max(0, room.votes_accepted - ballots)
-    doubled = max(0, ballots - room.votes_accepted)
+    doubled = max(0, ballots - room.votes_sent)
+    unanswered = room.votes_sent - sum(room.statuses["vote"][s] for s in (302, 400, 403, 409))
     caught_up = presenter_caught_up(room, ballots)
     print(
-        f"votes: {room.votes_accepted} accepted, {ballots} ballots stored: "
-        f"{lost} lost, {doubled} doubled; errors: {errors}"
+        f"votes: {room.votes_sent} sent, {room.votes_accepted} accepted, {unanswered} "
+        f"unanswered, {ballots} ballots stored: {lost} lost, {doubled} doubled; "
+        f"errors: {errors}; phones that never got to vote: {args.phones - room.votes_sent}"
     )
     shown = "never" if caught_up is None else f"{caught_up:.1f} s"
     print(f"presenter's total equal to the ballots ({ballots}) after the last vote: {shown}")

@@ -2,7 +2,7 @@
 moderation services."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -11,8 +11,8 @@ from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.text import Truncator
 
-from comments import moderation
-from comments.models import Comment, CommentReport, ModerationEvent
+from comments import moderation, promotion
+from comments.models import Comment, CommentReport, ModerationEvent, Promotion
 from core.forms import LOADED_VALUES, EditedFieldsForm
 
 # The change page's buttons: what each does, and what the message says it did.
@@ -131,7 +131,7 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt_text"]
-    list_filter = [StatusQueueFilter, "created_at"]
+    list_filter = [StatusQueueFilter, "is_alternative", "created_at"]
     search_fields = ["name", "email", "body", "poll__question"]
     list_select_related = ["poll"]
     ordering = ["-created_at", "-pk"]
@@ -140,6 +140,7 @@ class CommentAdmin(admin.ModelAdmin):
         "mark_spam_selected",
         "remove_selected",
         "hide_latest_post_selected",
+        "add_as_choices",
     ]
     fields = [
         "poll",
@@ -244,6 +245,18 @@ class CommentAdmin(admin.ModelAdmin):
     def hide_latest_post_selected(self, request, queryset) -> None:
         self._each(request, queryset, moderation.comment_latest_post_hide, "had their link hidden")
 
+    @admin.action(description="Add selected alternative definitions as choices")
+    def add_as_choices(self, request, queryset) -> None:
+        added = 0
+        for comment in queryset.select_related("poll"):
+            try:
+                promotion.alternative_promote(comment=comment, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{comment.excerpt}: {error.messages[0]}", "warning")
+            else:
+                added += 1
+        self.message_user(request, f"{added} definition{'s' if added != 1 else ''} added.")
+
     def save_model(self, request, obj: Comment, form, change: bool) -> None:
         # Only what the moderator edited: a hold or an unsubscribe made while the form was
         # open stays as it is.
@@ -286,3 +299,23 @@ def _moderate(model_admin: CommentAdmin, request: HttpRequest, pk: int) -> HttpR
     action(comment=comment, actor=request.user)
     messages.success(request, f"The comment by {comment.name} is {done}.")
     return redirect(reverse("admin:comments_comment_changelist"))
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    """The record of alternative definitions added to polls (read-only: the page, the
+    comment admin's action and ``promote_alternative`` write it)."""
+
+    list_display = ["choice_text", "suggested_by", "poll", "promoted_by", "created_at", "undone_at"]
+    list_filter = ["created_at"]
+    search_fields = ["choice_text", "suggested_by", "poll__question"]
+    list_select_related = ["poll", "promoted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

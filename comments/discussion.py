@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from comments import moderation
+from comments import alternatives, moderation
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.remember import remembered_commenter
@@ -25,6 +25,8 @@ from polls.models import Choice, Poll
 from polls.voters import voter_for_request
 
 OWN_COOKIE = "socialpoll_own_comments"
+# Set once a reader has answered an alternative definition: their page shows their answers.
+ANSWERED_COOKIE = "socialpoll_answered"
 _OWN_SALT = "comments.own"
 _OWN_KEEP = 20  # the most recent comments a browser remembers as its own
 _OWN_MAX_AGE = 60 * 60 * 24 * 30
@@ -148,6 +150,28 @@ def discussion_context(
         "per_page": settings.COMMENTS_PER_PAGE,
         "max_depth": settings.COMMENTS_MAX_DEPTH,
         "zone": timezone.get_current_timezone_name(),
+        **alternatives_context(request, poll, can_promote=poll.is_managed_by(user)),
+    }
+
+
+def alternatives_context(request: HttpRequest, poll: Poll, *, can_promote: bool) -> dict:
+    """The "Alternative definitions" list of a write-in poll: counts, sort, this reader's
+    answers (two queries at most, however many there are)."""
+    if not poll.write_in:
+        return {"alternatives": []}
+    sort = request.GET.get("alts", "newest")
+    sort = sort if sort in alternatives.SORTS else "newest"
+    rows = list(alternatives.alternatives_sorted(poll, sort=sort)[: alternatives.SHOWN])
+    answers = alternatives.answers_of(
+        voter=voter_for_request(request), comment_ids=[row.pk for row in rows]
+    )
+    for row in rows:
+        row.answer = answers.get(row.pk)
+    return {
+        "alternatives": rows,
+        "alt_sort": sort,
+        "alt_sorts": alternatives.SORTS,
+        "can_promote": can_promote,
     }
 
 

@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.validators import URLValidator
 
+from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import Comment
 from comments.posting import comment_body_check
 from core.text import single_line
@@ -269,5 +270,42 @@ class CommentForm(forms.Form):
             "reply_to",
             "served",
             Div("homepage", css_class="visually-hidden", aria_hidden="true"),
+        )
+        return helper
+
+
+class DefinitionForm(CommentForm):
+    """The write-in composer: "Your definition" (and name and email for readers without an
+    account), posted as an alternative definition."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_definition_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["body"] = forms.CharField(
+            label="Your definition",
+            max_length=DEFINITION_MAX_LENGTH,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=f"One or two sentences, at most {DEFINITION_MAX_LENGTH} characters. "
+            "Others can agree with it, and the trainer may add it to the poll.",
+        )
+        del self.fields["reply_to"]
+        del self.fields["notify"]
+        self.order_fields(["body"])
+
+    @property
+    def is_reply(self) -> bool:
+        return False
+
+    def _reply_target(self, pk: int | None) -> None:
+        return None
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        fields = [name for name in self.fields if name not in {"homepage", "served"}]
+        helper.layout = Layout(
+            *fields, "served", Div("homepage", css_class="visually-hidden", aria_hidden="true")
         )
         return helper

@@ -58,6 +58,7 @@ class CommentQuerySet(models.QuerySet):
                 "latest_post_title",
                 "latest_post_url",
                 "latest_post_hidden",
+                "is_alternative",
             )
             .select_related("stance")
             .order_by("path")

@@ -3,13 +3,13 @@
 Sent outside the request by comments/tasks.py (django-tasks: a worker in production).
 """
 
-from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from comments.models import Comment
+from core.links import absolute_url
 from core.text import one_line
 
 _UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -29,7 +29,7 @@ def unsubscribe_comment(token: str) -> Comment | None:
 
 
 def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
+    return absolute_url(path)
 
 
 def _send(

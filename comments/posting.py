@@ -22,6 +22,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from comments import tasks
+from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
 from core.text import single_line
@@ -280,10 +281,14 @@ def comment_post(
     form_nonce: str | None = None,
     stance: Choice | None = None,
     show_latest_post: bool = False,
+    alternative: bool = False,
 ) -> Comment:
     """Post a comment (or a reply) under the policy; notify people once it is approved.
 
     ``stance``: the poll's choice the comment supports, if the commenter named one.
+
+    ``alternative``: an alternative definition from the write-in composer (top level, as
+    long as a choice may be: comments/alternatives.py), moderated like any comment.
 
     A form is accepted once (``form_nonce``): posting it again returns the comment it made,
     for its own author, instead of a second copy.
@@ -298,6 +303,8 @@ def comment_post(
     if stance is not None and stance.poll_id != poll.pk:
         raise ValidationError("That is not one of this poll's choices.", code="bad_stance")
     comment.stance = stance
+    if alternative:
+        _check_alternative(comment)
     comment.notify = notify and bool(comment.email)
     comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
@@ -325,6 +332,17 @@ def comment_post(
     elif comment.status == Comment.Status.PENDING:
         tasks.review_on_commit(comment)
     return comment
+
+
+def _check_alternative(comment: Comment) -> None:
+    if comment.parent_id is not None or comment.in_reply_to_id is not None:
+        raise ValidationError("A definition is not a reply.", code="bad_parent")
+    if len(comment.body) > DEFINITION_MAX_LENGTH:
+        raise ValidationError(
+            f"A definition can be at most {DEFINITION_MAX_LENGTH} characters.",
+            code="too_long",
+        )
+    comment.is_alternative = True
 
 
 def _new_comment(*, poll: Poll, author: Author, body: str, reply_to: Comment | None) -> Comment:

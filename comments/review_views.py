@@ -3,7 +3,7 @@ the poll page (htmx swaps the queue in place; without JavaScript, a redirect bac
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -23,8 +23,10 @@ DONE = {
 @login_required
 def comment_review(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve / Spam / Remove one comment awaiting review (the poll's trainer or a
-    moderator; anyone else gets a 403 from the service)."""
+    moderator; anyone else gets a 403, here and again in the service)."""
     comment = get_object_or_404(Comment.objects.select_related("poll", "poll__author"), pk=pk)
+    if not moderation.may_review(user=request.user, poll=comment.poll):
+        raise PermissionDenied("Only the poll's trainer and moderators can review its comments.")
     action = request.POST.get("action", "")
     try:
         moderation.comment_review(comment=comment, action=action, actor=request.user)

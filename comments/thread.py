@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.safestring import SafeString
 
-from comments.models import Comment
+from comments.models import Comment, Promotion
 from polls.models import Poll
 
 
@@ -44,6 +44,8 @@ class ThreadNode:
     latest_post_title: str = ""  # "NAME recently posted: TITLE" (comments/latest_post.py)
     latest_post_url: str = ""
     can_have_replies: bool = True
+    alternative: bool = False  # an alternative definition (the write-in composer's)
+    added: bool = False  # ... that the trainer added to the poll as a choice
     opens_replies: bool = False  # the next node is this one's first reply
     closers: range = range(0)  # ancestors' articles that end after this node
 
@@ -113,9 +115,10 @@ def _subtrees(rows: list[Comment], shown: set[int]) -> list[list[Comment]]:
 
 
 class _NodeMaker:
-    def __init__(self, poll: Poll, own: Collection[int]) -> None:
+    def __init__(self, poll: Poll, own: Collection[int], added: Collection[int] = ()) -> None:
         self.poll = poll
         self.own = own
+        self.added = added
         self.dates = _date_formatter()
         self.permalink = _url_maker("comments:permalink")
         self.reply = _url_maker("comments:reply_form")
@@ -154,6 +157,8 @@ class _NodeMaker:
             latest_post_title=row.latest_post_title if shows_post else "",
             latest_post_url=row.latest_post_url if shows_post else "",
             can_have_replies=row.depth + 1 < self.max_depth,
+            alternative=row.is_alternative,
+            added=row.pk in self.added,
         )
 
 
@@ -183,7 +188,7 @@ def thread_page(
     else:
         number = min(max(1, page or 1), num_pages)
     first = (number - 1) * per_page
-    make = _NodeMaker(poll, own)
+    make = _NodeMaker(poll, own, _promoted_ids(poll, rows))
     numbered = stance is None  # a filtered list would show other numbers than the thread
     nodes = [
         make(row, first + offset + 1 if row.depth == 0 and numbered else None)
@@ -201,6 +206,15 @@ def thread_page(
         shown=sum(1 for row in rows if row.status == Comment.Status.APPROVED),
         page_of=page_of,
     )
+
+
+def _promoted_ids(poll: Poll, rows: list[Comment]) -> set[int]:
+    """Alternative definitions of this thread that are now choices (a query only when the
+    thread has alternatives)."""
+    if not any(row.is_alternative for row in rows):
+        return set()
+    promotions = Promotion.objects.filter(poll=poll, undone_at__isnull=True)
+    return set(promotions.values_list("comment_id", flat=True))
 
 
 def page_of_comment(*, comment: Comment, own: Collection[int] = ()) -> int | None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comments import debrief_views, feeds, review_views, views
+from comments import alternative_views, debrief_views, feeds, review_views, views
 
 app_name = "comments"
 
@@ -25,5 +25,9 @@ urlpatterns = [
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
     path("comments/<int:pk>/review/", review_views.comment_review, name="review"),
     path("comments/<int:pk>/restore/", views.comment_restore, name="restore"),
+    path("polls/<slug:slug>/definitions/", alternative_views.definition_post, name="definition"),
+    path("comments/<int:pk>/agree/", alternative_views.agreement, name="agree"),
+    path("comments/<int:pk>/promote/", alternative_views.promote, name="promote"),
+    path("comments/<int:pk>/promote/undo/", alternative_views.promotion_undo, name="unpromote"),
     path("comments/unsubscribe/<str:token>/", views.comment_unsubscribe, name="unsubscribe"),
 ]

@@ -43,8 +43,8 @@ class TimezoneMiddleware:
             try:
                 zone = zone_for(session.get(SESSION_KEY) or "")
             except DatabaseError:
-                # The session could not be read: times in UTC, and the view that needs the
-                # database answers for it (the 503 page, socialpoll/middleware.py).
+                # The view meets the same error and answers it (a 503 for a database that
+                # is down: socialpoll/middleware.py); the zone is no reason to fail first.
                 zone = None
         if zone is not None:
             timezone.activate(zone)

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.forms import LOADED_VALUES, EditedFieldsForm
-from polls import editing
+from polls import editing, lifecycle
 from polls.models import Ballot, Choice, Poll
 
 
@@ -120,6 +120,7 @@ class PollAdmin(admin.ModelAdmin):
                     "results_visibility",
                     "results_hidden",
                     "allow_vote_change",
+                    "write_in",
                 )
             },
         ),
@@ -147,7 +148,7 @@ class PollAdmin(admin.ModelAdmin):
             hidden = changes.pop("results_hidden", None)
             editing.poll_change(poll=obj, changes=changes)
             if hidden is not None:  # the presenter's Show / Hide results, same service
-                editing.poll_reveal(poll=obj, show=not hidden)
+                lifecycle.poll_reveal(poll=obj, show=not hidden)
         else:
             editing.poll_add(poll=obj)
 
@@ -160,39 +161,39 @@ class PollAdmin(admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
 
     def delete_model(self, request: HttpRequest, obj: Poll) -> None:
-        editing.poll_delete(poll=obj)
+        lifecycle.poll_delete(poll=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        editing.polls_delete(polls=list(queryset))
+        lifecycle.polls_delete(polls=list(queryset))
 
     @admin.action(description="Open the selected polls now", permissions=["change"])
     def open_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_open(poll=poll)
+            lifecycle.poll_open(poll=poll)
         self.message_user(request, f"Opened {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Close the selected polls now", permissions=["change"])
     def close_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_close(poll=poll)
+            lifecycle.poll_close(poll=poll)
         self.message_user(request, f"Closed {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Show the results of the selected polls", permissions=["change"])
     def show_results(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_reveal(poll=poll, show=True)
+            lifecycle.poll_reveal(poll=poll, show=True)
         self.message_user(request, f"Results shown for {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Hide the results of the selected polls", permissions=["change"])
     def hide_results(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_reveal(poll=poll, show=False)
+            lifecycle.poll_reveal(poll=poll, show=False)
         self.message_user(request, f"Results hidden for {len(queryset)} poll(s).", messages.SUCCESS)
 
     @admin.action(description="Duplicate the selected polls as drafts", permissions=["add"])
     def duplicate_polls(self, request: HttpRequest, queryset: QuerySet) -> None:
         for poll in queryset:
-            editing.poll_duplicate(poll=poll, author=request.user)
+            lifecycle.poll_duplicate(poll=poll, author=request.user)
         self.message_user(request, f"Copied {len(queryset)} poll(s) as drafts.", messages.SUCCESS)
 
 

@@ -42,3 +42,4 @@ class PollsConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(ensure_trainers_group, sender=self)
+        from polls import checks  # noqa: F401  (registers the settings' system checks)

@@ -34,4 +34,7 @@ DEFAULTS: dict[str, Any] = {
     # Anonymous voters carry a signed random id in this cookie.
     "POLLS_VOTER_COOKIE": "socialpoll_voter",
     "POLLS_VOTER_COOKIE_MAX_AGE": 60 * 60 * 24 * 730,
+    # Origins (scheme://host[:port], comma-separated in the environment) whose pages may
+    # show a poll's embed (/polls/<slug>/embed/) in an <iframe>. Empty: none may.
+    "SOCIALPOLL_EMBED_ORIGINS": [],
 }

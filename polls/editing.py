@@ -1,4 +1,5 @@
-"""Writing polls: create, update, open, close, delete, and the rules for their choices.
+"""Writing polls: create and update them, and the rules for their choices (opening,
+closing, rounds and deleting are in polls/lifecycle.py).
 
 The trainer's form, the admin and commands all come through here. Every write that changes
 what a vote may be takes the poll's lock exclusive (polls/locks.py), so it never interleaves
@@ -20,15 +21,14 @@ from django.utils.text import slugify
 
 from core import versions
 from core.text import SingleLineValidator, has_control_characters, single_line
+from polls.choices import write_in_sync
 from polls.joincodes import join_code_random
-from polls.locks import poll_lock
+from polls.locks import poll_locked
 from polls.models import Ballot, Choice, Poll
 
 # Paths under /polls/ that are pages, not polls.
 RESERVED_SLUGS = frozenset({"new", "mine"})
 SLUG_MAX_LENGTH = Poll._meta.get_field("slug").max_length
-# Rounds a poll may run ("Vote again"); more would not fit side by side in the results.
-MAX_ROUNDS = 5
 
 # Poll fields a trainer sets through the form (everything else is managed here).
 POLL_FIELDS = (
@@ -39,6 +39,7 @@ POLL_FIELDS = (
     "who_can_vote",
     "results_visibility",
     "allow_vote_change",
+    "write_in",
     "opens_at",
     "closes_at",
     "notify_pending",
@@ -83,7 +84,7 @@ def choices_with_votes(*, poll: Poll) -> dict[int, int]:
     return dict(rows)
 
 
-def _votes(count: int) -> str:
+def votes_text(count: int) -> str:
     return f"{count} vote{'s' if count != 1 else ''}"
 
 
@@ -110,7 +111,7 @@ def _choice_rows(
             if row.id in voted and text != " ".join(choice.text.split()):
                 what = "removed" if not text else "reworded"
                 errors.setdefault(key, []).append(
-                    f"“{choice.text}” already has {_votes(voted[row.id])}, so it cannot be "
+                    f"“{choice.text}” already has {votes_text(voted[row.id])}, so it cannot be "
                     f"{what}: the votes were cast for these words. Add a new choice instead."
                 )
                 continue
@@ -143,13 +144,17 @@ def choices_validate(
     Errors come keyed: "choices" for the list, "choice-<row index>" for one row,
     "multiple"/"max_choices" for the settings.
     """
-    existing = {choice.pk: choice for choice in poll.choices.all()} if poll and poll.pk else {}
+    # The "something else" choice is kept by Poll.write_in (polls/choices.py), not the list.
+    rows = poll.choices.all() if poll and poll.pk else []
+    existing = {choice.pk: choice for choice in rows if not choice.is_write_in}
+    choices = [row for row in choices if row.id is None or row.id not in _write_in_ids(rows)]
     voted = choices_with_votes(poll=poll) if existing else {}
+    voted = {pk: n for pk, n in voted.items() if pk in existing}
     kept, errors, seen_ids = _choice_rows(existing, voted, choices)
     for choice_id, count in voted.items():  # missing from the submission: removed
         if choice_id not in seen_ids:
             errors.setdefault("choices", []).append(
-                f"“{existing[choice_id].text}” already has {_votes(count)}, so it cannot be "
+                f"“{existing[choice_id].text}” already has {votes_text(count)}, so it cannot be "
                 "removed."
             )
     maximum = settings.POLLS_MAX_CHOICES
@@ -180,9 +185,13 @@ def choices_validate(
     return kept
 
 
+def _write_in_ids(rows: Iterable[Choice]) -> set[int]:
+    return {choice.pk for choice in rows if choice.is_write_in}
+
+
 def _choices_apply(poll: Poll, kept: list[ChoiceInput]) -> None:
     kept_ids = {row.id for row in kept if row.id is not None}
-    poll.choices.exclude(pk__in=kept_ids).delete()
+    poll.choices.exclude(pk__in=kept_ids).exclude(is_write_in=True).delete()
     existing = {choice.pk: choice for choice in poll.choices.all()}
     changed: list[Choice] = []
     for position, row in enumerate(kept):
@@ -208,12 +217,6 @@ def _check_schedule(fields: dict[str, Any]) -> None:
     opens_at, closes_at = fields.get("opens_at"), fields.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
         raise ValidationError({"closes_at": ["The poll must close after it opens."]})
-
-
-def _locked(poll: Poll) -> Poll:
-    """The poll as it is now, with its lock held exclusive until the transaction ends."""
-    poll_lock(poll.pk, shared=False)
-    return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
 
 
 def poll_validate(
@@ -267,6 +270,7 @@ def poll_create(
                     Choice(poll=poll, text=row.text, position=position)
                     for position, row in enumerate(kept)
                 )
+                write_in_sync(poll=poll)
                 return poll
         except IntegrityError:
             # Someone took the same slug (or join code) a moment ago; pick the next one.
@@ -282,7 +286,7 @@ def poll_update(
     """Save a trainer's edit: settings, choices (voted ones stay as they are) and status."""
     values = {name: fields[name] for name in POLL_FIELDS if name in fields}
     with transaction.atomic():
-        locked = _locked(poll)
+        locked = poll_locked(poll)
         kept = poll_validate(poll=locked, fields=values, choices=choices, publish=publish)
         for name, value in values.items():
             setattr(locked, name, value)
@@ -293,6 +297,7 @@ def poll_update(
             locked.status = Poll.Status.DRAFT
         locked.save()
         _choices_apply(locked, kept)
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
     return locked
 
@@ -311,7 +316,7 @@ def poll_add(*, poll: Poll) -> Poll:
 def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
     """Save only the given fields of a poll (the admin's edit), under the same rules."""
     with transaction.atomic():
-        locked = _locked(poll)
+        locked = poll_locked(poll)
         for name, value in changes.items():
             setattr(locked, name, value)
         _check_question(changes)
@@ -328,6 +333,7 @@ def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
         )
         if changes:
             locked.save(update_fields=[*changes, "updated_at"])
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
     return locked
 
@@ -335,7 +341,7 @@ def poll_change(*, poll: Poll, changes: dict[str, Any]) -> Poll:
 def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
     """Replace a poll's choices with these rows, in this order (voted ones stay as they are)."""
     with transaction.atomic():
-        locked = _locked(poll)
+        locked = poll_locked(poll)
         kept = choices_validate(
             poll=locked,
             choices=choices,
@@ -344,116 +350,5 @@ def poll_choices_set(*, poll: Poll, choices: Sequence[ChoiceInput]) -> None:
             publishing=locked.is_published,
         )
         _choices_apply(locked, kept)
+        write_in_sync(poll=locked)
         versions.content_changed(poll_id=locked.pk)
-
-
-def poll_open(*, poll: Poll) -> Poll:
-    """Open a poll now: publish it, drop a future opening time and a past closing time."""
-    with transaction.atomic():
-        poll = _locked(poll)
-        now = timezone.now()
-        poll.status = Poll.Status.PUBLISHED
-        poll.published_at = poll.published_at or now
-        if poll.opens_at and poll.opens_at > now:
-            poll.opens_at = None
-        if poll.closes_at and poll.closes_at <= now:
-            poll.closes_at = None
-        poll.save()
-        versions.content_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_close(*, poll: Poll) -> Poll:
-    """Close a poll now: it waits for the votes in flight, and no vote is counted after it."""
-    with transaction.atomic():
-        poll = _locked(poll)
-        now = timezone.now()
-        if poll.closes_at is None or poll.closes_at > now:
-            if poll.opens_at and poll.opens_at >= now:
-                poll.opens_at = None  # it never opened; keep the "closes after opens" rule
-            poll.closes_at = now
-            poll.save(update_fields=["opens_at", "closes_at", "updated_at"])
-            versions.content_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_reveal(*, poll: Poll, show: bool) -> Poll:
-    """Show the counts to the room (as the poll's rule allows) or hide them from all but the
-    trainer and staff; every cached copy that shows or hides them is retired with it."""
-    with transaction.atomic():
-        poll = _locked(poll)
-        if poll.results_hidden == (not show):
-            return poll
-        poll.results_hidden = not show
-        poll.save(update_fields=["results_hidden", "updated_at"])
-        versions.content_changed(poll_id=poll.pk)
-        versions.results_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_round_start(*, poll: Poll) -> Poll:
-    """Vote again: freeze the current round (its ballots stay as they are) and open the next.
-
-    Under the poll's exclusive lock, like a close: the votes in flight commit to the old
-    round first, and every vote after the commit goes to the new one (votes re-read the
-    poll when its ``updated_at`` moved, polls/voting.py).
-    """
-    with transaction.atomic():
-        poll = _locked(poll)
-        if not poll.is_open:
-            raise ValidationError(
-                "A new round can start only while the poll is open.", code="not_open"
-            )
-        if not Ballot.objects.filter(poll=poll, round=poll.current_round).exists():
-            raise ValidationError(
-                f"No one has voted in round {poll.current_round} yet.", code="empty_round"
-            )
-        if poll.current_round >= MAX_ROUNDS:
-            raise ValidationError(
-                f"A poll can have at most {MAX_ROUNDS} rounds.", code="too_many_rounds"
-            )
-        poll.current_round += 1
-        poll.save(update_fields=["current_round", "updated_at"])
-        versions.content_changed(poll_id=poll.pk)
-        versions.results_changed(poll_id=poll.pk)
-    return poll
-
-
-def poll_delete(*, poll: Poll) -> None:
-    """Delete a poll with its choices, ballots and discussion; its page is gone at once."""
-    with transaction.atomic():
-        _locked(poll).delete()
-        versions.content_changed(poll_id=poll.pk)
-
-
-def poll_discard(*, poll: Poll) -> None:
-    """A trainer deletes a poll nobody has voted in (one with ballots is kept: close it)."""
-    with transaction.atomic():
-        locked = _locked(poll)
-        ballots = Ballot.objects.filter(poll=locked).count()
-        if ballots:
-            raise ValidationError(
-                f"“{locked.question}” has {_votes(ballots)}, so it cannot be deleted: "
-                "the votes are people's answers. Close it instead.",
-                code="has_ballots",
-            )
-        locked.delete()
-        versions.content_changed(poll_id=poll.pk)
-
-
-def poll_duplicate(*, poll: Poll, author) -> Poll:
-    """A copy of the poll as a draft for the next workshop: the same question, intro,
-    choices and settings, a new slug, no ballots, no comments, no schedule (its dates were
-    for the last workshop)."""
-    fields = {name: getattr(poll, name) for name in POLL_FIELDS}
-    fields.update(opens_at=None, closes_at=None)
-    choices = [ChoiceInput(id=None, text=choice.text) for choice in poll.choices.all()]
-    return poll_create(author=author, fields=fields, choices=choices, publish=False)
-
-
-def polls_delete(*, polls: Iterable[Poll]) -> int:
-    deleted = 0
-    for poll in polls:
-        poll_delete(poll=poll)
-        deleted += 1
-    return deleted

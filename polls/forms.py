@@ -21,6 +21,7 @@ class PollForm(forms.ModelForm):
             "who_can_vote": "Who may vote",
             "results_visibility": "Results are visible",
             "allow_vote_change": "Voters may change their vote while the poll is open",
+            "write_in": "Let voters propose their own definition",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
             "notify_pending": "Email me when a comment awaits my review",

@@ -21,6 +21,7 @@ with the state. A forged tag gains nothing: a 304 has no body.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -118,6 +119,17 @@ def live_poll(slug: str, *, retry: bool = True) -> LivePoll | None:
         cache.set(key, poll, settings.POLLS_RESULTS_CACHE_SECONDS)
     _local_set(key, poll)
     return LivePoll(poll=poll, version=version)
+
+
+def rendered(live: LivePoll, kind: str, render: Callable[[], str]) -> str:
+    """A fragment that is the same for every reader of this version and state, rendered once
+    per worker (a room of phones asks for the same bytes between two votes)."""
+    key = f"polls:live:html:{live.poll.pk}:{live.version.both}:{live.state}:{kind}"
+    html = _local_get(key)
+    if html is None:
+        html = render()
+        _local_set(key, html)
+    return html
 
 
 def clear_local() -> None:

@@ -14,6 +14,8 @@ writers already run one at a time there.
 
 from django.db import transaction
 
+from polls.models import Poll
+
 # The lock's first key names what is locked (polls), the second which poll; other users of
 # advisory locks on the same database use other first keys.
 _POLL_LOCKS = 0x50_4F_4C  # "POL"
@@ -29,3 +31,10 @@ def poll_lock(poll_id: int, *, shared: bool) -> None:
     function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {function}(%s, %s)", [_POLL_LOCKS, poll_id % 2**31])
+
+
+def poll_locked(poll: Poll) -> Poll:
+    """The poll as it is now, with its lock held exclusive until the transaction ends (for
+    writes that change what a vote may be: polls/editing.py, polls/lifecycle.py)."""
+    poll_lock(poll.pk, shared=False)
+    return Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)

@@ -11,6 +11,10 @@ from polls.joincodes import MAX_LENGTH as JOIN_CODE_MAX_LENGTH
 from polls.joincodes import join_code_random
 from polls.markup import render_markdown
 
+# An intro longer than this (in Markdown source) fills most of a phone's first screen and
+# pushes the vote below it, so on a phone it folds behind "Read the intro", after the vote.
+INTRO_FOLD_CHARS = 280
+
 
 class PollQuerySet(models.QuerySet):
     def published(self) -> "PollQuerySet":
@@ -180,6 +184,11 @@ class Poll(models.Model):
     @property
     def intro_safe(self) -> SafeString:
         return mark_safe(self.intro_html)  # noqa: S308 - sanitised by nh3 in render_markdown
+
+    @property
+    def intro_is_long(self) -> bool:
+        """Long enough to fold behind "Read the intro" on a phone, below the vote."""
+        return len(self.intro) > INTRO_FOLD_CHARS
 
     @property
     def is_published(self) -> bool:

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
 from core import versions
-from polls import editing
+from polls import lifecycle
 from polls.live import LivePoll, conditional, live_poll
 from polls.models import Poll
 from polls.qr import join_address, qr_drawing
@@ -66,7 +66,7 @@ def poll_present_live(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def poll_reveal(request: HttpRequest, slug: str) -> HttpResponse:
     """Show the results to the room, or hide them again (the trainer's R key or button)."""
-    poll = editing.poll_reveal(
+    poll = lifecycle.poll_reveal(
         poll=managed_poll(request, slug), show=request.POST.get("show") == "1"
     )
     if request.htmx:  # the presenter view: its live block, and the button, swapped in place

@@ -1,8 +1,8 @@
 """Getting people to a poll: the join code's short address, the QR code downloads, and the
 embeddable poll (polls/embed.py holds the framing rules)."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
@@ -12,14 +12,34 @@ from polls.qr import join_address, qr_drawing, qr_png
 from polls.views import visible_poll
 
 
+def _poll_for_code(request: HttpRequest, typed: str) -> Poll | None:
+    """The poll with this join code, if this reader may see it (a draft's stays unknown)."""
+    code = join_code_normalise(typed)
+    poll = Poll.objects.filter(join_code=code).first() if code else None
+    if poll is None or not (poll.is_published or poll.is_managed_by(request.user)):
+        return None
+    return poll
+
+
+def _join_page(request: HttpRequest, typed: str) -> HttpResponse:
+    context = {"typed": typed, "not_found": bool(typed)}
+    return render(request, "polls/join.html", context, status=404 if typed else 200)
+
+
 @require_safe
 def join(request: HttpRequest, code: str) -> HttpResponse:
-    """/j/<code>: the poll with this join code, in any case; 404 for a code no poll has."""
-    normalised = join_code_normalise(code)
-    poll = Poll.objects.filter(join_code=normalised).first() if normalised else None
-    if poll is None or not (poll.is_published or poll.is_managed_by(request.user)):
-        raise Http404("No poll has this code.")  # a draft's address is not given away
-    return redirect(poll)
+    """/j/<code>: the poll with this join code, in any case; for a code no poll has, a 404
+    page to type it again."""
+    poll = _poll_for_code(request, code)
+    return redirect(poll) if poll else _join_page(request, code[:20])
+
+
+@require_safe
+def join_form(request: HttpRequest) -> HttpResponse:
+    """/j/: type a join code (the form sends ?code=…)."""
+    typed = request.GET.get("code", "").strip()[:20]
+    poll = _poll_for_code(request, typed) if typed else None
+    return redirect(poll) if poll else _join_page(request, typed)
 
 
 def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from polls import editing
+from polls import editing, lifecycle
 from polls.editing import POLL_FIELDS
 from polls.forms import ChoiceFormSet, PollForm
 from polls.models import Ballot, Poll
@@ -70,7 +70,11 @@ def _poll_form_page(request: HttpRequest, poll: Poll | None) -> HttpResponse:
             choices_errors = _other_errors(request, poll, form, formset)
     else:
         form = PollForm(instance=poll)
-        rows = [{"id": c.pk, "text": c.text} for c in poll.choices.all()] if poll else []
+        rows = (
+            [{"id": c.pk, "text": c.text} for c in poll.choices.filter(is_write_in=False)]
+            if poll
+            else []
+        )
         blank_rows = settings.POLLS_NEW_POLL_CHOICE_ROWS if poll is None else 1
         formset = ChoiceFormSet(initial=rows + [{}] * blank_rows, prefix="choices")
     formset.mark_voted(voted)
@@ -189,7 +193,7 @@ def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
     poll = managed_poll(request, slug)
     if request.method != "POST":
         return _confirm_page(request, poll, "close")
-    poll = editing.poll_close(poll=poll)
+    poll = lifecycle.poll_close(poll=poll)
     messages.success(request, "The poll is closed.")
     return _back(request, poll)
 
@@ -198,7 +202,7 @@ def poll_close(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def poll_reopen(request: HttpRequest, slug: str) -> HttpResponse:
     """Reopen a closed poll: votes are taken again from now, with no closing time."""
-    poll = editing.poll_open(poll=managed_poll(request, slug))
+    poll = lifecycle.poll_open(poll=managed_poll(request, slug))
     messages.success(request, "The poll is open again.")
     return _back(request, poll)
 
@@ -208,7 +212,7 @@ def poll_reopen(request: HttpRequest, slug: str) -> HttpResponse:
 @trainer_required
 def poll_duplicate(request: HttpRequest, slug: str) -> HttpResponse:
     """Copy a poll as a draft for the next workshop, and open the copy's form."""
-    copy_ = editing.poll_duplicate(poll=managed_poll(request, slug), author=request.user)
+    copy_ = lifecycle.poll_duplicate(poll=managed_poll(request, slug), author=request.user)
     messages.success(
         request, "This is a copy of your poll, saved as a draft: check it and publish it."
     )
@@ -223,7 +227,7 @@ def poll_delete(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method != "POST":
         return _confirm_page(request, poll, "delete")
     try:
-        editing.poll_discard(poll=poll)
+        lifecycle.poll_discard(poll=poll)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return _back(request, poll)
@@ -236,7 +240,7 @@ def poll_delete(request: HttpRequest, slug: str) -> HttpResponse:
 def poll_vote_again(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the next round: the current one is kept as it is, everyone may vote again."""
     try:
-        poll = editing.poll_round_start(poll=managed_poll(request, slug))
+        poll = lifecycle.poll_round_start(poll=managed_poll(request, slug))
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect("polls:detail", slug=slug)

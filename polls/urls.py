@@ -1,6 +1,6 @@
 from django.urls import path
 
-from polls import present_views, share_views, trainer_views, views
+from polls import embed, present_views, share_views, trainer_views, views
 
 app_name = "polls"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("polls/<slug:slug>/present/live/", present_views.poll_present_live, name="present_live"),
     path("polls/<slug:slug>/reveal/", present_views.poll_reveal, name="reveal"),
     # Join, share and embed (polls/share_views.py).
+    path("j/", share_views.join_form, name="join_form"),
     path("j/<str:code>", share_views.join, name="join"),
     path("j/<str:code>/", share_views.join),
     path("polls/<slug:slug>/qr.svg", share_views.qr_svg, name="qr_svg"),
@@ -28,4 +29,6 @@ urlpatterns = [
     path("polls/<slug:slug>/duplicate/", trainer_views.poll_duplicate, name="duplicate"),
     path("polls/<slug:slug>/delete/", trainer_views.poll_delete, name="delete"),
     path("polls/<slug:slug>/vote-again/", trainer_views.poll_vote_again, name="vote_again"),
+    path("polls/<slug:slug>/embed/", embed.poll_embed, name="embed"),
+    path("polls/<slug:slug>/embed/vote/", embed.embed_vote, name="embed_vote"),
 ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,19 +7,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMix
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseStopPolling
 
-from core import versions
+from core import choicecredit, versions
 from core.ratelimit import client_ip, ratelimit_hit
 from core.versions import PollVersion
 from polls import voting
-from polls.live import conditional, live_poll
+from polls.choices import choices_added_since
+from polls.live import LivePoll, conditional, live_poll, rendered
 from polls.live import has_voted as has_voted_in
-from polls.models import Poll
+from polls.models import Ballot, Choice, Poll
 from polls.pagecache import cached_for_first_time_readers
 from polls.results import poll_results, results_csv
 from polls.voters import voter_for_request
@@ -109,6 +113,9 @@ def vote_context(
     if state is None:
         state = voting.voting_state(poll=poll, voter=voter, user=request.user)
     choices = list(poll.choices.all())
+    credits = choicecredit.credits_for(poll.pk, content_version=version.content)
+    for choice in choices:
+        choice.credit = credits.get(choice.pk)
     return {
         "poll": poll,
         "version": version,
@@ -127,7 +134,24 @@ def vote_context(
         "can_export": poll.results_always_visible_to(request.user),
         "vote_error": error,
         "thanks": thanks,
+        "wrote_in": any(c.is_write_in and c.pk in state.voted_ids for c in choices),
+        "new_choices": added_since_vote(poll, voter, state, choices),
     }
+
+
+def added_since_vote(
+    poll: Poll, voter, state: voting.VotingState, choices: list[Choice]
+) -> list[Choice]:
+    """Choices added after this reader last voted ("A new definition was added")."""
+    if not state.has_voted or not choices:
+        return []
+    times = [choice.created_at for choice in choices]
+    if max(times) - min(times) < timedelta(seconds=5):  # all written with the poll: no query
+        return []
+    ballots = Ballot.objects.filter(poll_id=poll.pk, voter_key=voter.key)
+    return choices_added_since(
+        poll=poll, when=ballots.values_list("updated_at", flat=True).first(), choices=choices
+    )
 
 
 @cached_for_first_time_readers
@@ -135,7 +159,9 @@ def vote_context(
 def poll_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """The poll page: question, intro, vote form, the results when visible, the discussion."""
     poll = visible_poll(request, slug)
-    context = vote_context(request, poll, version=versions.read(poll.pk))
+    # ?choice=<id> ticks a choice ahead (the embed's "Vote in a new tab" sends it).
+    selected = request.GET.getlist("choice")
+    context = vote_context(request, poll, version=versions.read(poll.pk), selected=selected)
     return TemplateResponse(request, "polls/poll_detail.html", context)
 
 
@@ -161,17 +187,26 @@ def poll_results_fragment(request: HttpRequest, slug: str) -> HttpResponse:
         "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
     }
     if poll.results_visible_to(request.user, has_voted=has_voted):
-        context["results"] = poll_results(poll, live.version)
-        response = render(request, "polls/_results.html", context)
-        return conditional(response, live, "counts")
+        return _live_fragment(live, "counts", "polls/_results.html", context)
     if poll.results_hidden:  # the trainer may show them any moment: keep asking
-        return conditional(render(request, "polls/_results_waiting.html", context), live, "wait")
+        return _live_fragment(live, "wait", "polls/_results_waiting.html", context)
     if request.htmx:  # stop the refresh and leave a note where the results were
         return HttpResponseStopPolling(
             '<p id="poll-results" class="small text-body-secondary">'
             "The results are not shown at the moment.</p>"
         )
     raise Http404("Results are not visible.")
+
+
+def _live_fragment(live: LivePoll, kind: str, template: str, context: dict) -> HttpResponse:
+    """The same bytes for every reader of this version: rendered once per worker."""
+
+    def render_fragment() -> str:
+        if kind == "counts":
+            context["results"] = poll_results(live.poll, live.version)
+        return render_to_string(template, context)
+
+    return conditional(HttpResponse(rendered(live, kind, render_fragment)), live, kind)
 
 
 def _refused_vote(

@@ -3,6 +3,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
 from comments import moderation
+from comments.alternative_views import composer_context
 from comments.debrief import markdown_escape
 from comments.discussion import comment_stance_counts, discussion_context
 
@@ -72,3 +73,12 @@ def support_of(support: dict[int, int], choice_id: int) -> int:
 def md(text) -> str:
     """Plain text made safe for Markdown (the debrief): `{{ value|md }}` under autoescape off."""
     return markdown_escape(text)
+
+
+@register.simple_tag(takes_context=True)
+def definition_composer(context, poll) -> SafeString:
+    """The write-in composer ("Your definition"), shown in the vote block to a reader who
+    voted "something else": `{% definition_composer poll %}`."""
+    request = context["request"]
+    block = composer_context(request, poll)
+    return render_to_string("comments/_definition_form.html", block, request=request)

@@ -4,8 +4,10 @@
 
 writes docs/screenshot-poll.png (the demo poll after a vote, light scheme, the top of the
 page) and
-docs/screenshot-poll-phone-dark.png (its results on a 375-px phone, dark scheme) and
-docs/img/presenter.png (the demo poll's presenter view on a 1280x720 projector, results shown).
+docs/screenshot-poll-phone-dark.png (its results on a 375-px phone, dark scheme),
+docs/img/presenter.png (the demo poll's presenter view on a 1280x720 projector, results shown),
+and docs/img/home-desktop.png and docs/img/home-phone.png (the home page of a season of
+workshops at 1280x800 and 390x844).
 """
 
 from pathlib import Path
@@ -70,7 +72,7 @@ def workshop_home() -> None:
     from django.utils import timezone
 
     from comments.posting import comment_place
-    from polls import editing
+    from polls import lifecycle
     from polls.models import Poll
     from tests.factories import make_ballots, make_poll, make_user
 
@@ -116,7 +118,7 @@ def workshop_home() -> None:
                 poll=poll, parent=None, name=f"Reader {n}", body="Good point.", status="approved"
             )
         if index >= 4:
-            editing.poll_close(poll=poll)
+            lifecycle.poll_close(poll=poll)
     make_poll(
         question="Define “learning culture” for our March cohort",
         author=morgan,
@@ -139,4 +141,3 @@ def test_screenshot_home(new_context, name, viewport):
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     (DOCS / "img").mkdir(exist_ok=True)
     page.screenshot(path=str(DOCS / "img" / f"{name}.png"))
-    page.screenshot(path=str(DOCS / "img" / f"{name}-full.png"), full_page=True)

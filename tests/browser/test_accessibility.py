@@ -162,7 +162,7 @@ def _trainer_of(page, poll) -> None:
     """Log in as the poll's trainer, with comments awaiting review and a closed poll too."""
     from django.contrib.auth.models import Group
 
-    from polls import editing
+    from polls import lifecycle
 
     trainer = make_user("trainer-q", first_name="Morgan", last_name="Reyes")
     trainer.groups.add(Group.objects.get(name="Trainers"))
@@ -171,7 +171,7 @@ def _trainer_of(page, poll) -> None:
     for name in ("Quinn", "Ravi"):
         comment_place(poll=poll, parent=None, name=name, body="Held *here*", status="pending")
     comment_place(poll=poll, parent=None, name="Bea", body="Published", status="approved")
-    editing.poll_close(poll=make_poll(author=trainer, question="Closed one?"))
+    lifecycle.poll_close(poll=make_poll(author=trainer, question="Closed one?"))
     make_poll(author=trainer, question="A draft?", status="draft", published_at=None)
     log_in(page, "trainer-q", PASSWORD)
 

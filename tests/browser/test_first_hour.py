@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from polls.editing import poll_close
+from polls.lifecycle import poll_close
 from tests.browser.helpers import log_in, results, vote_for, wait_for_htmx
 from tests.factories import PASSWORD, make_poll, make_user
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from polls import editing
+from polls import lifecycle
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, marker_survived, plant_marker, results, vote_for
 from tests.factories import PASSWORD, make_poll, voter_client
@@ -59,7 +59,7 @@ def test_a_vote_from_a_joined_phone_shows_on_the_presenter_within_3_s(new_contex
 
 
 def test_hidden_results_reach_the_reader_once_the_trainer_presses_r(new_context, room_poll):
-    editing.poll_reveal(poll=room_poll, show=False)
+    lifecycle.poll_reveal(poll=room_poll, show=False)
     screen = presenter(new_context, room_poll)
     expect(screen.get_by_text("Results are hidden from the room")).to_be_visible()
 

@@ -11,7 +11,7 @@ from django.test import Client
 from comments import moderation
 from comments.debrief import debrief_csv, debrief_markdown, markdown_escape, poll_debrief
 from comments.models import Agreement, Comment, Promotion
-from polls import editing, voting
+from polls import lifecycle, voting
 from polls.voters import Voter
 from tests.comments.helpers import add, unsafe_markup
 from tests.factories import make_poll
@@ -39,7 +39,7 @@ def story(trainer):
     for name in ("a", "b", "c"):
         voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[alone.pk])
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[others.pk])
-    poll = editing.poll_round_start(poll=poll)
+    poll = lifecycle.poll_round_start(poll=poll)
     for name in ("a", "b"):
         voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[others.pk])
     liked = add(poll, name="Ada", body="A reading circle", is_alternative=True)

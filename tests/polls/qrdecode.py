@@ -27,33 +27,40 @@ def svg_bitmap(svg: str, *, scale: int = 4) -> list[bytes]:
 
 
 def png_bitmap(png: bytes) -> list[bytes]:
-    """The pixels of a 1-bit greyscale PNG without filters (what segno writes)."""
+    """The pixels of a PNG as greyscale: segno's (1-bit grey) or a browser's screenshot
+    (8-bit RGB or RGBA), not interlaced."""
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     pos, chunks = 8, {}
     while pos < len(png):
         length, kind = struct.unpack(">I4s", png[pos : pos + 8])
         chunks[kind] = chunks.get(kind, b"") + png[pos + 8 : pos + 8 + length]
         pos += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert (depth, colour) == (1, 0), "only 1-bit greyscale here"
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"])
+    channels = {0: 1, 2: 3, 6: 4}[colour]
+    assert interlace == 0 and (depth, channels) in {(1, 1), (8, 1), (8, 3), (8, 4)}
     raw = zlib.decompress(chunks[b"IDAT"])
-    stride = (width + 7) // 8
+    stride = (width * depth * channels + 7) // 8
+    step = max(1, depth * channels // 8)  # bytes to the left neighbour, for the filters
     rows, previous = [], bytes(stride)
     for y in range(height):
         kind = raw[y * (stride + 1)]
-        line = _unfilter(kind, raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)], previous)
+        line = _unfilter(kind, raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)], previous, step)
         previous = line
-        bits = [(line[x // 8] >> (7 - x % 8)) & 1 for x in range(width)]
-        rows.append(bytes(255 if bit else 0 for bit in bits))
+        if depth == 1:
+            rows.append(bytes(255 * ((line[x // 8] >> (7 - x % 8)) & 1) for x in range(width)))
+        else:  # the green channel is grey enough for black-on-white
+            rows.append(
+                bytes(line[x * channels + (1 if channels > 1 else 0)] for x in range(width))
+            )
     return rows
 
 
-def _unfilter(kind: int, line: bytes, up: bytes) -> bytes:
-    """Undo one PNG row filter (bit depths below 8 count one byte as the left neighbour)."""
+def _unfilter(kind: int, line: bytes, up: bytes, step: int) -> bytes:
+    """Undo one PNG row filter."""
     out = bytearray(len(line))
     for i, value in enumerate(line):
-        left = out[i - 1] if i else 0
-        upper_left = up[i - 1] if i else 0
+        left = out[i - step] if i >= step else 0
+        upper_left = up[i - step] if i >= step else 0
         if kind == 0:
             guess = 0
         elif kind == 1:

@@ -105,9 +105,9 @@ def test_an_admin_save_keeps_votes_and_a_close_made_while_the_form_was_open(admi
             .status_code
             == 302
         )
-    from polls import editing
+    from polls import lifecycle
 
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     loaded["intro"] = "A better intro."
     assert admin_client.post(f"{POLLS}{poll.pk}/change/", loaded).status_code == 302
     poll.refresh_from_db()

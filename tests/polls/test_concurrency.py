@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from django.db import connection, connections, transaction
 
-from polls import editing, voting
+from polls import lifecycle, voting
 from polls.locks import poll_lock
 from polls.models import Ballot, Choice
 from polls.results import poll_results, results_verify
@@ -132,7 +132,7 @@ def test_votes_racing_poll_close_are_counted_until_it_commits_and_refused_after(
         deadline = time.monotonic() + 60
         while Ballot.objects.filter(poll=poll).count() < 20 and time.monotonic() < deadline:
             time.sleep(0.002)
-        editing.poll_close(poll=poll)
+        lifecycle.poll_close(poll=poll)
         closed.set()
         return "closed"
 
@@ -234,7 +234,7 @@ def test_a_close_waits_for_the_vote_in_flight_and_no_ballot_comes_after_it(poll)
 
     def close() -> None:
         try:
-            editing.poll_close(poll=poll)
+            lifecycle.poll_close(poll=poll)
             closed.append("closed")
         except Exception as error:  # reported by the assertion below
             closed.append(error)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import versions
-from polls import editing, voting
+from polls import editing, lifecycle, voting
 from polls.editing import ChoiceInput
 from polls.models import Choice, Poll
 from polls.voters import Voter
@@ -234,7 +234,7 @@ def test_unpublishing_keeps_the_first_publication_date(trainer):
 
 
 def test_close_now_stops_votes(poll):
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     poll.refresh_from_db()
     assert poll.state == "closed"
     with pytest.raises(ValidationError) as caught:
@@ -244,7 +244,7 @@ def test_close_now_stops_votes(poll):
 
 def test_closing_a_scheduled_poll_keeps_the_schedule_valid():
     poll = make_poll(opens_at=timezone.now() + HOUR)
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     poll.refresh_from_db()
     poll.full_clean()  # closes after it opens still holds
     assert poll.state == "closed"
@@ -254,6 +254,6 @@ def test_open_now_publishes_and_reopens():
     poll = make_poll(status=Poll.Status.DRAFT, closes_at=timezone.now() - HOUR)
     poll.published_at = None
     poll.save()
-    editing.poll_open(poll=poll)
+    lifecycle.poll_open(poll=poll)
     poll.refresh_from_db()
     assert poll.state == "open" and poll.published_at

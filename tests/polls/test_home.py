@@ -9,7 +9,7 @@ from django.test import Client
 from comments import moderation
 from comments.models import Comment
 from core.cache import cache
-from polls import editing
+from polls import lifecycle
 from polls.models import Poll
 from tests.comments.helpers import add
 from tests.factories import make_ballots, make_poll, voter_client
@@ -42,7 +42,7 @@ def test_home_says_what_socialpoll_is_in_one_heading_and_a_sentence():
 def test_open_polls_come_before_closed_ones_whatever_their_age():
     closed = make_poll(question="Closed newest?")
     make_poll(question="Open older?", published_at=closed.published_at.replace(year=2020))
-    editing.poll_close(poll=closed)
+    lifecycle.poll_close(poll=closed)
     html = home()
     assert html.index("Open now") < html.index("Open older?")
     assert html.index("Open older?") < html.index("Closed polls") < html.index("Closed newest?")
@@ -81,7 +81,7 @@ def test_a_closed_poll_shows_its_results_once_the_rule_allows():
     )
     make_ballots(poll, 2)
     assert "Gamma" not in card(home(), "Until close?")
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     assert "Gamma" in card(home(), "Until close?") and "100%" in card(home(), "Until close?")
 
 
@@ -100,7 +100,7 @@ def test_home_costs_the_same_queries_for_1_or_10_polls_even_uncached(n, django_a
         poll = make_poll(question=f"Define thing {i}?", results_visibility=ALWAYS)
         make_ballots(poll, 2)
         add(poll, body="Hi")
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
     Client().get("/")  # per-process lookups
     cache.clear()
     # how many polls, which, their cards (polls with totals, choice counts, comment counts)

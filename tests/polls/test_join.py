@@ -141,3 +141,22 @@ def test_the_migration_gives_every_existing_poll_its_own_code():
     assert len(codes) == 5 == len(set(codes))
     assert all(re.fullmatch(f"[{ALPHABET}]{{6}}", code) for code in codes)
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db
+def test_a_code_no_poll_has_gets_a_page_to_type_it_again():
+    response = Client().get("/j/<b>ZZ")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "No poll has the code “&lt;b&gt;ZZ”" in html
+    assert '<label for="join-code" class="form-label">Join code</label>' in html
+
+
+@pytest.mark.django_db
+def test_the_join_form_takes_a_typed_code_to_its_poll():
+    poll = make_poll(join_code="K7MXQ4")
+    assert Client().get("/j/").status_code == 200
+    response = Client().get("/j/", {"code": " k7m-xq4 "})
+    assert response.status_code == 302
+    assert response["Location"] == poll.get_absolute_url()
+    assert Client().get("/j/", {"code": "K7MXQ5"}).status_code == 404

@@ -2,7 +2,7 @@
 
 import pytest
 
-from polls import editing
+from polls import lifecycle
 from polls.models import Poll
 from tests.factories import make_poll, voter_client
 from tests.polls.conftest import choice_ids, vote_url
@@ -57,7 +57,7 @@ def test_a_reveal_changes_the_etag(trainer):
     poll = make_poll(author=trainer, results_hidden=True)
     phone = voter_client()
     etag = phone.get(results_url(poll), **HTMX)["ETag"]
-    editing.poll_reveal(poll=poll, show=True)
+    lifecycle.poll_reveal(poll=poll, show=True)
     response = phone.get(results_url(poll), HTTP_IF_NONE_MATCH=etag, **HTMX)
     assert response.status_code == 200 and "0 votes" in response.content.decode()
 
@@ -83,14 +83,14 @@ def test_an_unknown_slug_is_404(db):
 
 def test_a_deleted_poll_is_404_even_with_its_slug_cached(poll, trainer):
     voter_client().get(results_url(poll))
-    editing.poll_delete(poll=poll)
+    lifecycle.poll_delete(poll=poll)
     assert voter_client().get(results_url(poll)).status_code == 404
 
 
 def test_a_slug_taken_again_after_a_delete_shows_the_new_poll(trainer):
     old = make_poll(author=trainer, slug="room", choices=("Old A", "Old B"))
     assert "Old A" in voter_client().get(results_url(old)).content.decode()
-    editing.poll_delete(poll=old)
+    lifecycle.poll_delete(poll=old)
     new = make_poll(author=trainer, slug="room", choices=("New A", "New B"))
     html = voter_client().get(results_url(new)).content.decode()
     assert "New A" in html and "Old A" not in html

@@ -18,7 +18,7 @@ from django.utils import timezone
 from comments.forms import _TOKEN_SALT
 from comments.models import Comment
 from core import versions
-from polls import editing
+from polls import editing, lifecycle
 from polls.models import Ballot, Poll
 from tests.comments.helpers import add, form_data
 from tests.factories import make_poll, make_user, voter_client
@@ -137,7 +137,7 @@ def _add_a_choice_in_the_admin(poll):
 
 
 def _close_it(poll):
-    editing.poll_close(poll=poll)
+    lifecycle.poll_close(poll=poll)
 
 
 def _approve_a_comment(poll):
@@ -207,7 +207,7 @@ def test_a_poll_taken_down_is_a_404_at_once(poll, how):
     if how == "unpublished":
         editing.poll_update(poll=poll, fields={}, choices=_choices(poll), publish=False)
     else:
-        editing.poll_delete(poll=poll)
+        lifecycle.poll_delete(poll=poll)
     assert Client().get(poll.get_absolute_url()).status_code == 404
 
 

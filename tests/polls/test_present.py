@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from polls import editing
+from polls import lifecycle
 from tests.factories import make_poll, make_user, voter_client
 from tests.polls.conftest import choice_ids, vote_url
 
@@ -40,7 +40,7 @@ def test_the_trainer_gets_question_qr_join_address_and_total(room_poll, trainer)
 
 
 def test_hidden_results_show_the_total_but_no_bars(room_poll, trainer):
-    editing.poll_reveal(poll=room_poll, show=False)
+    lifecycle.poll_reveal(poll=room_poll, show=False)
     voter_client().post(vote_url(room_poll), {"choice": choice_ids(room_poll)[0]})
     html = logged_in(trainer).get(present_url(room_poll)).content.decode()
     assert '<span class="present-total-number">1</span> vote' in html

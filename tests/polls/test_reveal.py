@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from core import versions
-from polls import editing
+from polls import lifecycle
 from polls.models import Poll
 from tests.factories import make_poll, make_user, voter_client
 from tests.polls.conftest import choice_ids, vote_url
@@ -17,7 +17,7 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture
 def hidden_poll(trainer) -> Poll:
     poll = make_poll(author=trainer, choices=("Alpha", "Beta"))
-    return editing.poll_reveal(poll=poll, show=False)
+    return lifecycle.poll_reveal(poll=poll, show=False)
 
 
 def voted(poll: Poll, index: int = 0) -> Client:
@@ -51,7 +51,7 @@ def test_revealing_shows_the_counts_to_the_room_at_once(hidden_poll):
     reader = voted(hidden_poll)
     anonymous = Client()
     assert "1 vote" not in anonymous.get(hidden_poll.get_absolute_url()).content.decode()
-    editing.poll_reveal(poll=hidden_poll, show=True)
+    lifecycle.poll_reveal(poll=hidden_poll, show=True)
     assert "1 vote · 100%" in reader.get(f"/polls/{hidden_poll.slug}/results/").content.decode()
     assert "1 vote · 100%" in anonymous.get(hidden_poll.get_absolute_url()).content.decode()
 
@@ -61,7 +61,7 @@ def test_hiding_takes_counts_off_a_cached_anonymous_page(trainer):
     voted(poll)
     anonymous = Client()
     assert "1 vote · 100%" in anonymous.get(poll.get_absolute_url()).content.decode()
-    editing.poll_reveal(poll=poll, show=False)
+    lifecycle.poll_reveal(poll=poll, show=False)
     assert "1 vote" not in anonymous.get(poll.get_absolute_url()).content.decode()
 
 
@@ -92,7 +92,7 @@ def test_shown_falls_back_to_the_poll_s_own_rule(trainer):
 
 def test_reveal_replaces_the_poll_s_version(hidden_poll):
     before = versions.read(hidden_poll.pk)
-    editing.poll_reveal(poll=hidden_poll, show=True)
+    lifecycle.poll_reveal(poll=hidden_poll, show=True)
     after = versions.read(hidden_poll.pk)
     assert before.content != after.content and before.results != after.results
 

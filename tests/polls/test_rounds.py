@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from polls import editing, voting
+from polls import lifecycle, voting
 from polls.models import Ballot
 from polls.results import count_results, results_verify
 from polls.voters import Voter
@@ -27,7 +27,7 @@ def test_a_new_round_keeps_round_one_and_lets_everyone_vote_again(poll):
     alone, others, _ = choice_ids(poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
     voting.ballot_cast(poll=poll, voter=voter("b"), choice_ids=[alone])
-    poll = editing.poll_round_start(poll=poll)
+    poll = lifecycle.poll_round_start(poll=poll)
     assert poll.current_round == 2
     outcome = voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[others])
     assert outcome.created and outcome.ballot.round == 2
@@ -52,7 +52,7 @@ def test_the_database_allows_one_ballot_per_voter_per_round(poll):
 def test_a_second_vote_in_the_new_round_is_refused_without_changes(poll):
     alone, others, _ = choice_ids(poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
-    poll = editing.poll_round_start(poll=poll)
+    poll = lifecycle.poll_round_start(poll=poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[others])
     with pytest.raises(ValidationError) as refused:
         voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
@@ -63,7 +63,7 @@ def test_a_vote_with_the_poll_read_before_the_new_round_goes_to_the_new_round(po
     alone = choice_ids(poll)[0]
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
     stale = type(poll).objects.get(pk=poll.pk)
-    editing.poll_round_start(poll=poll)
+    lifecycle.poll_round_start(poll=poll)
     outcome = voting.ballot_cast(poll=stale, voter=voter("b"), choice_ids=[alone])
     assert outcome.ballot.round == 2
 
@@ -75,13 +75,13 @@ def test_a_vote_with_the_poll_read_before_the_new_round_goes_to_the_new_round(po
 def test_a_round_starts_only_on_an_open_poll_with_votes(poll, setup, code):
     if setup == "closed":
         voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=choice_ids(poll)[:1])
-        editing.poll_close(poll=poll)
+        lifecycle.poll_close(poll=poll)
     if setup == "many":
-        for number in range(1, editing.MAX_ROUNDS + 1):
+        for number in range(1, lifecycle.MAX_ROUNDS + 1):
             Ballot.objects.create(poll=poll, voter_key="anon:a", round=number)
-        type(poll).objects.filter(pk=poll.pk).update(current_round=editing.MAX_ROUNDS)
+        type(poll).objects.filter(pk=poll.pk).update(current_round=lifecycle.MAX_ROUNDS)
     with pytest.raises(ValidationError) as refused:
-        editing.poll_round_start(poll=poll)
+        lifecycle.poll_round_start(poll=poll)
     assert refused.value.code == code
 
 
@@ -124,7 +124,7 @@ def test_a_round_one_voter_sees_the_vote_form_again_even_from_a_cached_page(poll
     client.post(vote_url(poll), {"choice": alone})
     Client().get(poll.get_absolute_url())  # a first-time reader's page is stored
     assert ">Vote</button>" not in client.get(poll.get_absolute_url()).content.decode()
-    editing.poll_round_start(poll=poll)
+    lifecycle.poll_round_start(poll=poll)
     html = client.get(poll.get_absolute_url()).content.decode()
     assert ">Vote</button>" in html
     assert ">Vote</button>" in Client().get(poll.get_absolute_url()).content.decode()
@@ -135,7 +135,7 @@ def test_changes_in_round_two_are_counted_for_round_two(db):
     a, b = choice_ids(poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[a])
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[b])
-    poll = editing.poll_round_start(poll=poll)
+    poll = lifecycle.poll_round_start(poll=poll)
     assert count_results(poll).changed == 0
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[b])
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[a])
@@ -147,7 +147,7 @@ def test_the_home_page_counts_the_votes_of_the_current_round(poll):
     alone = choice_ids(poll)[0]
     for name in ("a", "b", "c"):
         voting.ballot_cast(poll=poll, voter=voter(name), choice_ids=[alone])
-    poll = editing.poll_round_start(poll=poll)
+    poll = lifecycle.poll_round_start(poll=poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
     assert type(poll).objects.with_ballot_totals().get(pk=poll.pk).ballot_total == 1
     assert "· 1 vote" in Client().get("/").content.decode()

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from polls import editing
+from polls import lifecycle
 from polls.models import Ballot, VoteChange
 from polls.results import count_results, results_verify
 from tests.factories import make_poll, voter_client
@@ -41,7 +41,7 @@ def test_votes_racing_a_new_round_land_in_round_one_until_it_commits_and_round_t
         deadline = time.monotonic() + 60
         while Ballot.objects.filter(poll=poll).count() < 20 and time.monotonic() < deadline:
             time.sleep(0.002)
-        editing.poll_round_start(poll=poll)
+        lifecycle.poll_round_start(poll=poll)
         started.set()
         return "started"
 
@@ -87,7 +87,7 @@ def test_one_voter_posting_20_times_at_once_in_round_two_leaves_one_ballot_there
     poll = make_poll(choices=("A", "B"))
     choices = choice_ids(poll)
     assert voter_client("same").post(vote_url(poll), {"choice": choices[0]}).status_code == 302
-    editing.poll_round_start(poll=poll)
+    lifecycle.poll_round_start(poll=poll)
 
     def post(n: int):
         return lambda: (

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from polls import editing
+from polls import editing, lifecycle
 from polls.models import Ballot, Poll
 from tests.factories import make_ballots, make_poll
 
@@ -41,7 +41,7 @@ def test_confirmation_ignores_a_next_address_off_the_site(client, trainer):
 
 
 def test_reopen_opens_a_closed_poll_again(client, trainer):
-    poll = editing.poll_close(poll=make_poll(author=trainer))
+    poll = lifecycle.poll_close(poll=make_poll(author=trainer))
     client.force_login(trainer)
     assert "Reopen" in client.get(MINE).content.decode()
     response = client.post(url(poll, "reopen"), follow=True)
@@ -103,14 +103,14 @@ def test_delete_is_refused_with_a_clear_message_when_the_poll_has_ballots(client
 
 @pytest.mark.parametrize("action", ["reopen", "duplicate", "delete", "close"])
 def test_another_trainer_cannot_use_the_tools(client, trainer, other_trainer, action):
-    poll = editing.poll_close(poll=make_poll(author=trainer))
+    poll = lifecycle.poll_close(poll=make_poll(author=trainer))
     client.force_login(other_trainer)
     assert client.post(url(poll, action)).status_code == 403
     assert Poll.objects.count() == 1
 
 
 def test_poll_page_offers_reopen_duplicate_and_delete(client, trainer):
-    poll = editing.poll_close(poll=make_poll(author=trainer))
+    poll = lifecycle.poll_close(poll=make_poll(author=trainer))
     client.force_login(trainer)
     html = client.get(poll.get_absolute_url()).content.decode()
     assert f'action="/polls/{poll.slug}/reopen/"' in html
@@ -122,5 +122,5 @@ def test_service_refuses_to_discard_a_voted_poll():
     poll = make_poll()
     make_ballots(poll, 1)
     with pytest.raises(editing.ValidationError) as caught:
-        editing.poll_discard(poll=poll)
+        lifecycle.poll_discard(poll=poll)
     assert caught.value.code == "has_ballots"

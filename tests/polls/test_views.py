@@ -438,9 +438,9 @@ def test_home_is_served_from_cached_cards_and_follows_votes_and_closes(
         html = client.get("/").content.decode()
     assert html.count("0 votes") == 3
     voter_client().post(vote_url(polls[1]), {"choice": choice_ids(polls[1])[0]})
-    from polls import editing
+    from polls import lifecycle
 
-    editing.poll_close(poll=polls[2])
+    lifecycle.poll_close(poll=polls[2])
     html = client.get("/").content.decode()
     assert html.count("0 votes") == 2 and "1 vote" in html
     assert html.count("Closed</span>") == 1

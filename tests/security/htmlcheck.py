@@ -36,9 +36,20 @@ class _Finder(HTMLParser):
         self.findings: list[str] = []
         self._raw_text_tag: str | None = None
 
+    def _preview_text(self, tag, attrs) -> bool:
+        """A link-preview <meta name|property=… content=…> (og:title is the question) whose
+        content alone holds the payload: text for a preview, not a refresh or a CSP."""
+        names = {name for name, _ in attrs}
+        return (
+            tag == "meta"
+            and not names & {"http-equiv", "charset"}
+            and names & {"name", "property"}
+            and all(self.marker not in (value or "") for name, value in attrs if name != "content")
+        )
+
     def handle_starttag(self, tag, attrs):
         values = " ".join(value or "" for _, value in attrs)
-        if tag in ACTIVE_TAGS and self.marker in values:
+        if tag in ACTIVE_TAGS and self.marker in values and not self._preview_text(tag, attrs):
             self.findings.append(f"<{tag}> carrying the payload: {attrs}")
         if tag in {"script", "style"}:
             self._raw_text_tag = tag

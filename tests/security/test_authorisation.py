@@ -58,6 +58,39 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         "draft",
         {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
+    # --- join, share, embed (polls/share_views.py, polls/embed.py) ---------------------
+    # A join code leads to its poll; a draft's code is unknown but to who may see the draft.
+    "polls:join": ("pub", {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"}),
+    "polls:join [draft]": (
+        "draft",
+        {"GET": "404 404 302 404 404 302", "POST": "405 405 405 405 405 405"},
+    ),
+    "j/<str:code>/": ("pub", {"GET": "302 302 302 302 302 302", "POST": "405 405 405 405 405 405"}),
+    "polls:join_form": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_svg": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_svg [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:qr_png": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:qr_png [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "polls:embed": ("pub", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
+    "polls:embed [draft]": (
+        "draft",
+        {"GET": "404 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    # As polls:vote: an empty vote is refused; a draft takes none.
+    "polls:embed_vote": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"},
+    ),
+    "polls:embed_vote [draft]": (
+        "draft",
+        {"GET": "405 405 405 405 405 405", "POST": "404 404 403 404 404 403"},
+    ),
     "health": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
     "ready": ("-", {"GET": "200 200 200 200 200 200", "POST": "405 405 405 405 405 405"}),
     # --- trainer pages: anonymous is sent to log in, accounts without the right get 403 ---
@@ -268,8 +301,12 @@ def world(trainer, other_trainer, reader, moderator, superuser) -> World:
     on_draft = comment_place(poll=draft, parent=None, name="Cy", body="Yo", status="approved")
     objects = {
         "-": {},
-        "pub": {"slug": published.slug, "object_id": str(published.pk)},
-        "draft": {"slug": draft.slug},
+        "pub": {
+            "slug": published.slug,
+            "object_id": str(published.pk),
+            "code": published.join_code,
+        },
+        "draft": {"slug": draft.slug, "code": draft.join_code},
         "user": {"object_id": str(reader.pk), "id": str(reader.pk)},
         "comment": {"pk": str(shown.pk), "object_id": str(shown.pk)},
         "pending-comment": {"pk": str(held.pk)},

@@ -14,6 +14,11 @@ CSRF_EXEMPT = {
     # One-click unsubscribe (RFC 8058): a mail client posts without cookies; the signed
     # token in the URL is the authority, and all it can do is stop reply emails.
     "comments:unsubscribe": "signed one-click unsubscribe token",
+    # Not without a check: the embed's vote runs Django's CSRF check itself (polls/embed.py),
+    # so that a refusal (a frame on another site gets no cookies) is answered inside the
+    # frame with "Vote in a new tab" rather than an error page that may not be framed.
+    # tests/polls/test_embed.py shows such a vote is refused (403) and not counted.
+    "polls:embed_vote": "CSRF checked in the view, refusal answered in the frame",
 }
 
 

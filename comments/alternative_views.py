@@ -1,0 +1,211 @@
+"""The write-in composer, Agree / Disagree, and "Add as a choice": thin views over
+comments/alternatives.py and comments/promotion.py. Each works without JavaScript (a POST,
+then a redirect or a page) and, with htmx, answers with the block it changed."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comments import alternatives, posting, promotion
+from comments.discussion import ANSWERED_COOKIE, remember_own_comment
+from comments.forms import DefinitionForm
+from comments.models import Comment, Promotion
+from core.ratelimit import client_ip, ratelimit_hit
+from polls.models import Poll
+from polls.voters import voter_for_request
+
+DEFINITION_HELD = (
+    "Your definition is awaiting moderation. It will appear once a moderator approves it."
+)
+DEFINITION_POSTED = "Your definition has been posted."
+
+
+def composer_context(
+    request: HttpRequest,
+    poll: Poll,
+    *,
+    form: DefinitionForm | None = None,
+    similar: list[Comment] | None = None,
+    note: str = "",
+) -> dict:
+    """What comments/_definition_form.html shows this reader."""
+    voter = voter_for_request(request)
+    return {
+        "poll": poll,
+        "form": form or DefinitionForm(poll=poll, voter=voter, user=request.user),
+        "own": None if form is not None else alternatives.own_alternative(poll=poll, voter=voter),
+        "similar": similar or [],
+        "note": note,
+    }
+
+
+def _composer(request: HttpRequest, poll: Poll, status: int = 200, **kwargs) -> HttpResponse:
+    context = composer_context(request, poll, **kwargs)
+    if request.htmx:
+        return render(request, "comments/_definition_form.html", context, status=status)
+    return render(request, "comments/definition_page.html", context, status=status)
+
+
+def _limited(request: HttpRequest, scope: str, limit: int, window: int):
+    return ratelimit_hit(scope=scope, key=client_ip(request), limit=limit, window=window)
+
+
+@require_POST
+def definition_post(request: HttpRequest, slug: str) -> HttpResponse:
+    """Post "Your definition"; first offer the similar ones already here, if any."""
+    poll = get_object_or_404(Poll.objects.published(), slug=slug, write_in=True)
+    voter = voter_for_request(request)
+    form = DefinitionForm(request.POST, poll=poll, voter=voter, user=request.user)
+    limit = _limited(
+        request, "comment", settings.COMMENTS_RATE_LIMIT, settings.COMMENTS_RATE_WINDOW
+    )
+    if not limit.allowed:
+        form.is_valid()
+        form.add_error(None, f"Too many posts from your network. Wait {limit.retry_after} s.")
+        return _composer(request, poll, form=form, status=429)
+    if form.is_bot:
+        messages.info(request, DEFINITION_HELD)
+        return redirect(poll)
+    if not form.is_valid():
+        form.renew_expired_token()
+        return _composer(request, poll, form=form, status=200 if request.htmx else 400)
+    data = form.cleaned_data
+    if not request.POST.get("post_anyway"):
+        similar = alternatives.similar_alternatives(poll=poll, text=data["body"])
+        if similar:
+            return _composer(request, poll, form=form, similar=similar)
+    try:
+        comment = _post(request, poll, data)
+    except ValidationError as error:
+        form.add_error(None, error)
+        form.renew_expired_token()
+        return _composer(request, poll, form=form, status=200 if request.htmx else 400)
+    held = comment.status == Comment.Status.PENDING
+    note = DEFINITION_HELD if held else DEFINITION_POSTED
+    if request.htmx:
+        response = _composer(request, poll, note=note)
+    else:
+        messages.success(request, note)
+        response = redirect(f"{poll.get_absolute_url()}#comment-{comment.pk}")
+    if held:
+        remember_own_comment(request, response, comment)
+    return response
+
+
+def _post(request: HttpRequest, poll: Poll, data: dict) -> Comment:
+    return posting.comment_post(
+        poll=poll,
+        author=posting.Author(
+            key=voter_for_request(request).key,
+            user=request.user,
+            name=data.get("name", ""),
+            email=data.get("email", ""),
+            website=data.get("website", ""),
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ),
+        body=data["body"],
+        form_nonce=data.get("form_nonce"),
+        alternative=True,
+    )
+
+
+def _alternative(pk: int) -> Comment:
+    comment = get_object_or_404(
+        Comment.objects.select_related("poll"),
+        pk=pk,
+        is_alternative=True,
+        status=Comment.Status.APPROVED,
+        poll__status=Poll.Status.PUBLISHED,
+    )
+    return comment
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Agree or Disagree with an alternative definition (a GET lands on it in the list)."""
+    comment = _alternative(pk)
+    back = f"{comment.poll.get_absolute_url()}#alternative-{comment.pk}"
+    if request.method != "POST":
+        return redirect(back)
+    answer = request.POST.get("answer")
+    if answer not in {"agree", "disagree"}:
+        raise Http404("No such answer.")
+    limit = _limited(
+        request, "agreement", settings.POLLS_VOTE_RATE_LIMIT, settings.POLLS_VOTE_RATE_WINDOW
+    )
+    if not limit.allowed:
+        response = render(request, "429.html", {"retry_after": limit.retry_after}, status=429)
+        response["Retry-After"] = str(limit.retry_after)
+        return response
+    voter = voter_for_request(request)
+    try:
+        alternatives.agreement_set(comment=comment, voter=voter, agrees=answer == "agree")
+    except ValidationError as error:
+        messages.info(request, error.messages[0])
+        return redirect(comment.poll)
+    said = "You agree with this definition." if answer == "agree" else "You disagree with it."
+    if request.htmx and request.POST.get("from") == "composer":
+        response = _composer(request, comment.poll, note=said)
+    elif request.htmx:
+        row = alternatives.alternatives(comment.poll).get(pk=comment.pk)
+        row.answer = answer == "agree"
+        context = {
+            "alt": row,
+            "poll": comment.poll,
+            "said": said,
+            "can_promote": comment.poll.is_managed_by(request.user),
+        }
+        response = render(request, "comments/_alternative.html", context)
+    else:
+        messages.success(request, said)
+        response = redirect(back)
+    response.set_cookie(
+        ANSWERED_COOKIE,
+        "1",
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_POST
+@login_required
+def promote(request: HttpRequest, pk: int) -> HttpResponse:
+    """The poll's trainer adds an alternative definition to the poll as a choice."""
+    comment = get_object_or_404(Comment.objects.select_related("poll"), pk=pk)
+    if not comment.poll.is_managed_by(request.user):
+        raise Http404("No such definition.")
+    try:
+        done = promotion.alternative_promote(comment=comment, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(f"{comment.poll.get_absolute_url()}#alternative-{comment.pk}")
+    messages.success(request, f"“{done.choice_text}” is now a choice of the poll.")
+    return redirect(f"{comment.poll.get_absolute_url()}#poll-vote")
+
+
+@require_POST
+@login_required
+def promotion_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a promoted definition back out of the poll (while it has no votes)."""
+    comment = get_object_or_404(Comment.objects.select_related("poll"), pk=pk)
+    if not comment.poll.is_managed_by(request.user):
+        raise Http404("No such definition.")
+    live = Promotion.objects.filter(comment=comment, undone_at__isnull=True).first()
+    if live is None:
+        messages.info(request, "This definition is not a choice of the poll.")
+    else:
+        try:
+            promotion.promotion_undo(promotion=live, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"“{live.choice_text}” is no longer a choice.")
+    return redirect(f"{comment.poll.get_absolute_url()}#alternative-{comment.pk}")

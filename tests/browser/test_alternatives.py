@@ -1,0 +1,136 @@
+"""The discussion changes the poll, in the browser: a trainer writes a poll with a
+write-in, reader A votes "something else" and proposes a definition, reader B agrees with it
+once it is approved, the trainer adds it as a choice, and reader C votes for it. Each new
+state of the page passes axe (no serious or critical violation) and the Nu HTML Checker."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+from comments import moderation
+from comments.models import Comment
+from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
+from tests.browser.helpers import log_in, results, vote_for, wait_for_htmx
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+QUESTION = "How would you define social learning?"
+AGREE = re.compile(r"^Agree")
+DEFINITION = "Learning with and from others in a reading circle"
+
+
+@pytest.fixture(autouse=True)
+def _people_type_at_machine_speed(settings):
+    settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
+    # No live-results refresh dimming the results while axe measures their contrast.
+    settings.POLLS_RESULTS_REFRESH_SECONDS = 3600
+
+
+@pytest.fixture
+def trainer():
+    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
+    user.groups.add(Group.objects.get(name="Trainers"))
+    return user
+
+
+def check_page(page, nu_checker, state: str) -> None:
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling')")
+    # The document as it is now (after htmx swaps), less axe-core's own injected script.
+    page.evaluate(
+        "() => document.querySelectorAll('script:not([src]):not([nonce])').forEach(s => s.remove())"
+    )
+    errors = nu_checker.errors(page.content())
+    assert errors == [], f"Nu, {state}:\n{describe_html_errors(errors)}"
+    violations = axe_violations(page)
+    assert violations == [], f"axe, {state}:\n{describe_violations(violations)}"
+
+
+def create_write_in_poll(page) -> str:
+    log_in(page, "morgan", PASSWORD)
+    page.get_by_role("link", name="New poll").click()
+    page.get_by_label("Question").fill(QUESTION)
+    page.get_by_label("Choice 1", exact=True).fill("Learning by watching others")
+    page.get_by_label("Choice 2", exact=True).fill("Learning in groups")
+    page.get_by_label("Let voters propose their own definition").check()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
+    return page.url
+
+
+def test_a_definition_from_the_discussion_becomes_a_choice(new_context, trainer, nu_checker):
+    trainer_page = new_context(bypass_csp=True).new_page()
+    poll_url = create_write_in_poll(trainer_page)
+    expect(trainer_page.get_by_label("Something else")).to_be_visible()
+
+    # Reader A votes "something else": the composer opens in place.
+    a = new_context(bypass_csp=True).new_page()
+    a.goto(poll_url)
+    wait_for_htmx(a)
+    vote_for(a, "Something else (propose your own definition)")
+    composer = a.locator("#definition-composer")
+    expect(composer.get_by_label("Your definition")).to_be_visible()
+    check_page(a, nu_checker, "composer open")
+    composer.get_by_label("Your definition").fill(DEFINITION)
+    composer.get_by_label("Name").fill("Dana")
+    composer.get_by_label("Email").fill("dana@example.com")
+    composer.get_by_role("button", name="Post definition").click()
+    expect(composer.get_by_role("status")).to_contain_text("awaiting moderation")
+    check_page(a, nu_checker, "definition awaiting moderation")
+
+    # A moderator approves it; reader B sees it and agrees.
+    alt = Comment.objects.get(is_alternative=True)
+    moderation.comment_approve(comment=alt, actor=trainer)
+    b = new_context(bypass_csp=True).new_page()
+    b.goto(poll_url)
+    wait_for_htmx(b)
+    item = b.locator(f"#alternative-{alt.pk}")
+    expect(item).to_contain_text(DEFINITION)
+    expect(b.locator(f"#comment-{alt.pk}")).to_contain_text("Alternative definition")
+    item.get_by_role("button", name=AGREE).click()
+    item = b.locator(f"#alternative-{alt.pk}")
+    expect(item.get_by_role("button", name=AGREE)).to_have_attribute("aria-pressed", "true")
+    expect(item.locator(".agree-count")).to_have_text("1")
+    check_page(b, nu_checker, "agreed")
+
+    # The trainer adds it as a choice.
+    trainer_page.reload()
+    trainer_page.locator(f"#alternative-{alt.pk}").get_by_role(
+        "button", name="Add as a choice"
+    ).click()
+    expect(trainer_page.get_by_role("status")).to_contain_text("is now a choice of the poll")
+    expect(trainer_page.locator(f"#comment-{alt.pk}")).to_contain_text("Added to the poll")
+    check_page(trainer_page, nu_checker, "promoted, trainer's view")
+
+    # Reader C sees the credited choice and votes for it.
+    c = new_context(bypass_csp=True).new_page()
+    c.goto(poll_url)
+    credit = c.locator(".choice-credit")
+    expect(credit).to_contain_text("suggested by Dana")
+    expect(credit.get_by_role("link", name="Dana")).to_have_attribute(
+        "href", f"/comments/{alt.pk}/#comment-{alt.pk}"
+    )
+    check_page(c, nu_checker, "credited choice")
+    wait_for_htmx(c)
+    vote_for(c, DEFINITION)
+    expect(c.get_by_role("status")).to_contain_text("Thanks for voting")
+    row = results(c).locator(".result-row", has_text=DEFINITION)
+    expect(row).to_contain_text("1 vote")
+
+
+def test_without_javascript_the_composer_is_on_the_next_page(new_context, trainer):
+    page = new_context(bypass_csp=True).new_page()
+    poll_url = create_write_in_poll(page)
+    reader = new_context(java_script_enabled=False).new_page()
+    reader.goto(poll_url)
+    vote_for(reader, "Something else (propose your own definition)")
+    composer = reader.locator("#definition-composer")
+    composer.get_by_label("Your definition").fill(DEFINITION)
+    composer.get_by_label("Name").fill("Eli")
+    composer.get_by_label("Email").fill("eli@example.com")
+    composer.get_by_role("button", name="Post definition").click()
+    expect(reader.locator("#messages")).to_contain_text("Your definition is awaiting moderation")
+    expect(reader.locator("#definition-composer")).to_contain_text("Awaiting moderation")
+    assert Comment.objects.get().is_alternative
