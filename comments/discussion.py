@@ -99,6 +99,18 @@ def stance_filter(request: HttpRequest, poll: Poll) -> Choice | None:
     return Choice.objects.filter(poll=poll, pk=int(raw)).only("pk", "text").first()
 
 
+def _waiting(poll: Poll, *, can_restore: bool) -> dict[str, int]:
+    """One query for those who may act on what waits: how much, and whether any of it was
+    published before (held after reports) and could be restored from the page."""
+    if not can_restore:
+        return {"pending": 0, "held": 0}
+    return (
+        Comment.objects.for_poll(poll)
+        .pending()
+        .aggregate(pending=Count("pk"), held=Count("pk", filter=Q(approved_at__isnull=False)))
+    )
+
+
 def discussion_context(
     request: HttpRequest,
     poll: Poll,
@@ -123,15 +135,7 @@ def discussion_context(
     user = request.user
     can_moderate = moderation.can_moderate(user)
     can_restore = moderation.may_review(user=user, poll=poll)
-    # One query for those who may act on what waits: how much, and whether any of it was
-    # published before (held after reports) and could be restored from the page.
-    waiting = {"pending": 0, "held": 0}
-    if can_restore:
-        waiting = (
-            Comment.objects.for_poll(poll)
-            .pending()
-            .aggregate(pending=Count("pk"), held=Count("pk", filter=Q(approved_at__isnull=False)))
-        )
+    waiting = _waiting(poll, can_restore=can_restore)
     return {
         "poll": poll,
         "version": version,

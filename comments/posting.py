@@ -308,16 +308,7 @@ def comment_post(
     comment.notify = notify and bool(comment.email)
     comment.show_latest_post = show_latest_post and bool(comment.website)
     comment.form_nonce = form_nonce or None
-    verdict = comment_policy_check(
-        poll=poll,
-        user=comment.user,
-        name=comment.name,
-        email=comment.email,
-        website=comment.website,
-        body=comment.body,
-        body_html=comment.render_body(),  # once: the insert keeps it
-        author_key=comment.author_key,
-    )
+    verdict = _policy_verdict(poll, comment)
     comment.status = verdict.status
     try:
         comment_insert(comment=comment, reasons=verdict.reasons)
@@ -326,12 +317,33 @@ def comment_post(
         if earlier is None:
             raise
         return _already_posted(earlier, author, comment.body)
+    _tell_on_commit(comment)
+    return comment
+
+
+def _policy_verdict(poll: Poll, comment: Comment):
+    """What the moderation policy says of this comment (its HTML rendered once: the insert
+    keeps it)."""
+    return comment_policy_check(
+        poll=poll,
+        user=comment.user,
+        name=comment.name,
+        email=comment.email,
+        website=comment.website,
+        body=comment.body,
+        body_html=comment.render_body(),
+        author_key=comment.author_key,
+    )
+
+
+def _tell_on_commit(comment: Comment) -> None:
+    """Once the comment is stored: a published one is announced (and its author's latest
+    post looked up); a held one is announced to the poll's trainer, if they asked."""
     if comment.status == Comment.Status.APPROVED:
         tasks.notify_on_commit(comment)
         tasks.latest_post_on_commit(comment)
     elif comment.status == Comment.Status.PENDING:
         tasks.review_on_commit(comment)
-    return comment
 
 
 def _check_alternative(comment: Comment) -> None:

@@ -162,6 +162,18 @@ def choices_validate(
         errors.setdefault("choices", []).append(f"A poll can have at most {maximum} choices.")
     if publishing and len(kept) < 2:
         errors.setdefault("choices", []).append("A published poll needs at least two choices.")
+    _check_limits(
+        errors, poll=poll, kept=kept, voted=voted, multiple=multiple, max_choices=max_choices
+    )
+    if errors:
+        raise ValidationError(errors)
+    return kept
+
+
+def _check_limits(
+    errors: dict, *, poll, kept: list, voted: dict, multiple: bool, max_choices: int
+) -> None:
+    """The rules for "Multiple choice" and its maximum, added to ``errors``."""
     if multiple and max_choices < 2:
         errors.setdefault("max_choices", []).append(
             "Multiple choice needs a maximum of at least 2. For one answer per voter, "
@@ -180,9 +192,6 @@ def choices_validate(
             f"This poll already has votes with up to {poll.choice_limit} choices; "
             "the maximum cannot go down."
         )
-    if errors:
-        raise ValidationError(errors)
-    return kept
 
 
 def _write_in_ids(rows: Iterable[Choice]) -> set[int]:

@@ -57,7 +57,7 @@ def fill_comment(form, *, name: str, email: str, body: str, website: str = "") -
     form.get_by_label("Email").fill(email)
     if website:
         form.get_by_label("Website").fill(website)
-    form.get_by_label("Comment").fill(body)
+    form.get_by_role("textbox", name="Comment").fill(body)
 
 
 def open_poll(page: Page, poll, javascript: bool) -> None:
@@ -103,14 +103,16 @@ def test_comment_form_with_errors_keeps_the_text_and_says_what_is_wrong(
     open_poll(page, poll, javascript)
 
     form = page.locator("#comment-form")
-    form.get_by_label("Comment").fill("My definition, without a name.")
+    form.get_by_role("textbox", name="Comment").fill("My definition, without a name.")
     form.get_by_role("button", name="Post comment").click()
 
     form = page.locator("#comment-form")
     name = form.get_by_label("Name")
     expect(name).to_have_attribute("aria-invalid", "true")
     expect(form).to_contain_text("This field is required.")
-    expect(form.get_by_label("Comment")).to_have_value("My definition, without a name.")
+    expect(form.get_by_role("textbox", name="Comment")).to_have_value(
+        "My definition, without a name."
+    )
     if javascript:
         expect(name).to_be_focused()
     assert Comment.objects.count() == 0

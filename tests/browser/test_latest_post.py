@@ -46,7 +46,9 @@ def test_the_commenters_latest_post_shows_under_their_comment(new_context, poll,
     form.get_by_label("Name").fill("Chris")
     form.get_by_label("Email").fill("chris@example.com")
     form.get_by_label("Website").fill(blog.url("/"))
-    form.get_by_label("Comment").fill("Training is social whether we plan it or not.")
+    form.get_by_role("textbox", name="Comment").fill(
+        "Training is social whether we plan it or not."
+    )
     form.get_by_label("Show my latest blog post").check()
     form.get_by_role("button", name="Post comment").click()
 
@@ -82,7 +84,7 @@ def _checkbox_without_website(page, poll) -> str:
     form = page.locator("#comment-form")
     form.get_by_label("Name").fill("Chris")
     form.get_by_label("Email").fill("chris@example.com")
-    form.get_by_label("Comment").fill("No website given.")
+    form.get_by_role("textbox", name="Comment").fill("No website given.")
     form.get_by_label("Show my latest blog post").check()
     with page.expect_navigation() as navigation:
         page.evaluate("() => document.querySelector('#comment-form').submit()")

@@ -215,7 +215,7 @@ def test_an_edit_changes_the_polls_content_version(trainer):
 def test_opening_and_closing_change_the_content_version(write):
     poll = make_poll(closes_at=timezone.now() - HOUR if write == "open" else None)
     before = versions.read(poll.pk)
-    getattr(editing, f"poll_{write}")(poll=poll)
+    getattr(lifecycle, f"poll_{write}")(poll=poll)
     assert versions.read(poll.pk).content != before.content
 
 

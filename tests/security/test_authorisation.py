@@ -140,6 +140,30 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
         {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
     ),
     "polls:reveal": ("pub", {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"}),
+    # Vote again: like a close, the poll's trainer (and superusers); without votes in the
+    # round the trainer is sent back to the poll with the reason (302 either way).
+    "polls:vote_again": (
+        "pub",
+        {"GET": "405 405 405 405 405 405", "POST": "302 403 302 403 403 302"},
+    ),
+    # The debrief quotes the discussion: the poll's trainer (and those who manage any
+    # poll), not moderators; a draft is not found for the others, as its page.
+    "comments:debrief_md": (
+        "pub",
+        {"GET": "302 403 200 403 403 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_md [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_csv": (
+        "pub",
+        {"GET": "302 403 200 403 403 200", "POST": "405 405 405 405 405 405"},
+    ),
+    "comments:debrief_csv [draft]": (
+        "draft",
+        {"GET": "302 404 200 404 404 200", "POST": "405 405 405 405 405 405"},
+    ),
     # --- discussion ----------------------------------------------------------------
     "comments:post": ("pub", {"GET": "405 405 405 405 405 405", "POST": "400 400 400 400 400 400"}),
     "comments:post [draft]": (
