@@ -61,7 +61,7 @@ def open_reply_form(page, poll, comment):
 def fill(form, body):
     form.get_by_label("Name").fill("Ben")
     form.get_by_label("Email").fill("ben@example.com")
-    form.get_by_label("Comment").fill(body)
+    form.get_by_role("textbox", name="Comment").fill(body)
 
 
 # --- item 3: Cancel closes the reply form ----------------------------------------------
@@ -81,7 +81,7 @@ def test_cancel_closes_an_empty_reply_form_and_returns_to_reply(page, poll, ana_
 
 def test_cancel_asks_before_discarding_typed_text(page, poll, ana_comment):
     form = open_reply_form(page, poll, ana_comment)
-    form.get_by_label("Comment").fill("Half a thought")
+    form.get_by_role("textbox", name="Comment").fill("Half a thought")
     questions = []
 
     def answer(dialog, accept):
@@ -90,7 +90,9 @@ def test_cancel_asks_before_discarding_typed_text(page, poll, ana_comment):
 
     page.once("dialog", lambda dialog: answer(dialog, False))
     form.get_by_role("link", name="Cancel").click()
-    expect(form.get_by_label("Comment")).to_have_value("Half a thought")  # kept: said no
+    expect(form.get_by_role("textbox", name="Comment")).to_have_value(
+        "Half a thought"
+    )  # kept: said no
 
     page.once("dialog", lambda dialog: answer(dialog, True))
     form.get_by_role("link", name="Cancel").click()
@@ -150,12 +152,14 @@ def test_a_too_long_comment_is_never_cut_and_is_refused_with_its_text(
     text = ("word " * (limit // 5 + 400)).strip() + " END"
     form = page.locator("#comment-form")
     fill(form, text)
-    assert len(form.get_by_label("Comment").input_value()) == len(text), "the paste was cut"
+    assert len(form.get_by_role("textbox", name="Comment").input_value()) == len(text), (
+        "the paste was cut"
+    )
 
     form.get_by_role("button", name="Post comment").click()
 
     expect(page.get_by_text(f"at most {limit:,} characters").first).to_be_visible()
-    expect(page.locator("#comment-form").get_by_label("Comment")).to_have_value(text)
+    expect(page.locator("#comment-form").get_by_role("textbox", name="Comment")).to_have_value(text)
     assert not Comment.objects.exists()
 
 
@@ -163,7 +167,7 @@ def test_live_counter_tells_how_many_characters_are_left_without_chattering(page
     page.goto(poll.get_absolute_url())
     wait_for_htmx(page)
     limit = settings.COMMENTS_MAX_LENGTH
-    body = page.locator("#comment-form").get_by_label("Comment")
+    body = page.locator("#comment-form").get_by_role("textbox", name="Comment")
     counter = page.locator("#comment-form .comment-counter")
     spoken = page.locator("#comment-form .comment-counter-live")
     expect(spoken).to_have_attribute("aria-live", "polite")
@@ -216,7 +220,7 @@ def test_too_fast_keeps_the_text(new_context, poll, ana_comment, settings, javas
     form.get_by_role("button", name="Post comment").click()
 
     expect(page.get_by_text("quicker than anyone can type")).to_be_visible()
-    expect(page.locator("#comment-form").get_by_label("Comment")).to_have_value(
+    expect(page.locator("#comment-form").get_by_role("textbox", name="Comment")).to_have_value(
         "Typed at the speed of a paste."
     )
     assert focused_element(page)["tag"] is not None

@@ -76,7 +76,7 @@ def test_a_changed_vote_a_second_round_and_the_debrief(
     log_in_without_js(trainer)
     trainer.goto(poll.get_absolute_url())
     trainer.get_by_role("button", name="Vote again").click()
-    expect(trainer.get_by_role("status")).to_contain_text("Round 2 has started")
+    expect(trainer.get_by_role("status").filter(has_text="Round 2 has started")).to_be_visible()
 
     for name, first, then in [("r2-a", 0, 1), ("r2-b", 1, 2)]:  # two others change in round 2
         other = Voter(key=f"anon:{name}", anonymous_id=name)

@@ -52,7 +52,7 @@ def test_a_vote_from_a_joined_phone_shows_on_the_presenter_within_3_s(new_contex
     voter.goto(f"/j/{code.lower()}")
     expect(voter.locator("h1")).to_have_text(room_poll.question)
     vote_for(voter, "Group projects")
-    expect(voter.locator("#messages")).to_contain_text("Thanks for voting")
+    expect(voter.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
 
     expect(total).to_have_text("1 vote", timeout=3_000)
     assert marker_survived(screen), "the presenter view reloaded"
