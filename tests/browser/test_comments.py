@@ -5,7 +5,6 @@ from django.contrib.auth.models import Permission
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment
-from comments.posting import comment_place
 from tests.browser.helpers import (
     focus_moves_into,
     focused_element,
@@ -156,9 +155,8 @@ def test_reader_replies_and_the_reply_appears_nested(
     new_context, live_server, poll, ana_comment, javascript
 ):
     # Ben's browser has had a comment approved before, so his reply is published at once.
-    comment_place(
-        poll=make_poll(),
-        parent=None,
+    add(
+        make_poll(),
         name="Ben",
         email="ben@example.com",
         body="An earlier comment.",

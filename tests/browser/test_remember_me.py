@@ -29,7 +29,7 @@ def post_comment(page, body: str, *, remember: bool | None, details=ANA) -> None
     form = page.locator("#comment-form")
     for label, value in details.items():
         form.get_by_label(label).fill(value)
-    form.get_by_label("Comment").fill(body)
+    form.get_by_role("textbox", name="Comment").fill(body)
     if remember is not None:
         form.get_by_label("Remember me").set_checked(remember)
     form.get_by_role("button", name="Post comment").click()
