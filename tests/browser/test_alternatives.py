@@ -100,7 +100,7 @@ def test_a_definition_from_the_discussion_becomes_a_choice(new_context, trainer,
     trainer_page.locator(f"#alternative-{alt.pk}").get_by_role(
         "button", name="Add as a choice"
     ).click()
-    expect(trainer_page.get_by_role("status")).to_contain_text("is now a choice of the poll")
+    expect(trainer_page.locator("#messages")).to_contain_text("is now a choice of the poll")
     expect(trainer_page.locator(f"#comment-{alt.pk}")).to_contain_text("Added to the poll")
     check_page(trainer_page, nu_checker, "promoted, trainer's view")
 
@@ -115,7 +115,7 @@ def test_a_definition_from_the_discussion_becomes_a_choice(new_context, trainer,
     check_page(c, nu_checker, "credited choice")
     wait_for_htmx(c)
     vote_for(c, DEFINITION)
-    expect(c.get_by_role("status")).to_contain_text("Thanks for voting")
+    expect(c.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
     row = results(c).locator(".result-row", has_text=DEFINITION)
     expect(row).to_contain_text("1 vote")
 
