@@ -444,3 +444,10 @@ def test_home_is_served_from_cached_cards_and_follows_votes_and_closes(
     html = client.get("/").content.decode()
     assert html.count("0 votes") == 2 and "1 vote" in html
     assert html.count("Closed</span>") == 1
+
+
+def test_opening_the_vote_address_leads_to_the_poll(client, poll):
+    """A reader who reloads or shares /vote/ after an empty vote gets the poll, not a 405."""
+    response = client.get(f"/polls/{poll.slug}/vote/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == poll.get_absolute_url()
