@@ -59,7 +59,7 @@ def test_on_another_site_the_vote_goes_to_a_new_tab_with_the_choice(
     expect(tab.get_by_role("heading", level=1)).to_have_text(QUESTION)
     expect(tab.get_by_label("A habit")).to_be_checked()
     tab.get_by_role("button", name="Vote").click()
-    expect(tab.locator("#messages")).to_contain_text("Thanks for voting")
+    expect(tab.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
     ballot = Ballot.objects.get(poll=poll)
     assert [c.text for c in ballot.choices.all()] == ["A habit"]
 

@@ -150,4 +150,4 @@ def test_the_home_page_counts_the_votes_of_the_current_round(poll):
     poll = lifecycle.poll_round_start(poll=poll)
     voting.ballot_cast(poll=poll, voter=voter("a"), choice_ids=[alone])
     assert type(poll).objects.with_ballot_totals().get(pk=poll.pk).ballot_total == 1
-    assert "· 1 vote" in Client().get("/").content.decode()
+    assert '<span class="fw-semibold text-body">1 vote</span>' in Client().get("/").content.decode()
