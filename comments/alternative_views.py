@@ -40,6 +40,7 @@ def composer_context(
         "own": None if form is not None else alternatives.own_alternative(poll=poll, voter=voter),
         "similar": similar or [],
         "note": note,
+        "vote_waits": alternatives.write_in_vote_waiting(poll=poll, voter=voter),
     }
 
 
@@ -70,6 +71,8 @@ def definition_post(request: HttpRequest, slug: str) -> HttpResponse:
     if form.is_bot:
         messages.info(request, DEFINITION_HELD)
         return redirect(poll)
+    if request.POST.get("use_own"):  # a definition posted before: count the vote with it
+        return _answer(request, poll, None, *_cast_waiting_vote(request, poll, ""))
     if not form.is_valid():
         form.renew_expired_token()
         return _composer(request, poll, form=form, status=200 if request.htmx else 400)
@@ -86,12 +89,34 @@ def definition_post(request: HttpRequest, slug: str) -> HttpResponse:
         return _composer(request, poll, form=form, status=200 if request.htmx else 400)
     held = comment.status == Comment.Status.PENDING
     note = DEFINITION_HELD if held else DEFINITION_POSTED
-    if request.htmx:
+    voted = False
+    if request.POST.get("cast_vote"):
+        note, voted = _cast_waiting_vote(request, poll, note)
+    return _answer(request, poll, comment, note, voted)
+
+
+def _cast_waiting_vote(request: HttpRequest, poll: Poll, note: str) -> tuple[str, bool]:
+    """The vote for "something else" that waited for the definition (Poll.
+    write_in_needs_definition): the note to show, and whether the vote counted."""
+    try:
+        alternatives.write_in_vote_cast(poll=poll, voter=voter_for_request(request))
+    except ValidationError as error:
+        return f"{note} {error.messages[0]}".strip(), False
+    return f"Thanks for voting! {note}".strip(), True
+
+
+def _answer(request: HttpRequest, poll: Poll, comment: Comment | None, note: str, voted: bool):
+    """After a definition (or a vote that waited for one): the composer with htmx, else the
+    page. A vote just counted changes the vote block too, so htmx reloads the page."""
+    if request.htmx and not voted:
         response = _composer(request, poll, note=note)
     else:
         messages.success(request, note)
-        response = redirect(f"{poll.get_absolute_url()}#comment-{comment.pk}")
-    if held:
+        anchor = f"#comment-{comment.pk}" if comment is not None and not voted else ""
+        response = redirect(f"{poll.get_absolute_url()}{anchor}")
+        if request.htmx:
+            response = HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    if comment is not None and comment.status == Comment.Status.PENDING:
         remember_own_comment(request, response, comment)
     return response
 

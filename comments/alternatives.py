@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 
 from comments.models import Agreement, Comment, Promotion
 from core import versions
+from polls import voting
 from polls.models import Poll
 from polls.voters import Voter
 
@@ -163,4 +164,24 @@ def own_alternative(*, poll: Poll, voter: Voter) -> Comment | None:
         )
         .order_by("-pk")
         .first()
+    )
+
+
+def write_in_vote_waiting(*, poll: Poll, voter: Voter) -> bool:
+    """Whether this voter's vote for "something else" waits for their definition: the poll
+    says a write-in vote needs one, and their ballot in this round does not hold it yet."""
+    if not (poll.write_in and poll.write_in_needs_definition):
+        return False
+    write_in = poll.choices.filter(is_write_in=True).values_list("pk", flat=True).first()
+    return write_in is not None and write_in not in voting.ballot_choice_ids(poll=poll, voter=voter)
+
+
+def write_in_vote_cast(*, poll: Poll, voter: Voter) -> voting.CastOutcome:
+    """Cast the vote for "something else" that waited for the voter's definition (they have
+    just posted it, or posted one before). ValidationError as ballot_cast raises it."""
+    if own_alternative(poll=poll, voter=voter) is None:
+        raise ValidationError("Write your definition first.", code="definition_needed")
+    write_in = poll.choices.get(is_write_in=True)
+    return voting.ballot_cast(
+        poll=poll, voter=voter, choice_ids=[write_in.pk], with_definition=True
     )

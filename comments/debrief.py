@@ -12,10 +12,11 @@ import io
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from comments import alternatives
 from comments.models import Comment, Promotion
 from polls.models import Poll
 from polls.results import Flow, PollResults, count_changes, count_results, csv_cell
@@ -77,20 +78,18 @@ def _with_agreements(comments):
 
 
 def _alternatives(poll: Poll) -> tuple[AlternativeRow, ...]:
-    """Approved alternative definitions, most agreed first (then fewest disagreements)."""
-    live = Promotion.objects.filter(comment=OuterRef("pk"), undone_at__isnull=True)
-    rows = (
-        _with_agreements(Comment.objects.for_poll(poll).visible().filter(is_alternative=True))
-        .annotate(promoted_choice=Subquery(live.values("choice_id")[:1]))
-        .order_by("-agrees", "disagrees", "created_at", "pk")
+    """Approved alternative definitions (comments/alternatives.py says which, with their
+    answers), most agreed first, then fewest disagreements, then oldest."""
+    rows = alternatives.alternatives(poll).order_by(
+        "-agree_count", "disagree_count", "created_at", "pk"
     )
     return tuple(
         AlternativeRow(
             text=_one_line(row.body),
             name=row.name,
-            agrees=row.agrees,
-            disagrees=row.disagrees,
-            promoted=row.promoted_choice is not None,
+            agrees=row.agree_count,
+            disagrees=row.disagree_count,
+            promoted=row.promoted_choice_id is not None,
         )
         for row in rows
     )

@@ -121,6 +121,7 @@ class PollAdmin(admin.ModelAdmin):
                     "results_hidden",
                     "allow_vote_change",
                     "write_in",
+                    "write_in_needs_definition",
                 )
             },
         ),

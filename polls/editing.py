@@ -40,6 +40,7 @@ POLL_FIELDS = (
     "results_visibility",
     "allow_vote_change",
     "write_in",
+    "write_in_needs_definition",
     "opens_at",
     "closes_at",
     "notify_pending",

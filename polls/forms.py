@@ -22,6 +22,8 @@ class PollForm(forms.ModelForm):
             "results_visibility": "Results are visible",
             "allow_vote_change": "Voters may change their vote while the poll is open",
             "write_in": "Let voters propose their own definition",
+            "write_in_needs_definition": "A vote for “Something else” counts only with the "
+            "voter's definition",
             "opens_at": "Opens at",
             "closes_at": "Closes at",
             "notify_pending": "Email me when a comment awaits my review",

@@ -123,6 +123,11 @@ class Poll(models.Model):
         help_text="Adds one “something else” choice: voting for it asks for the voter's "
         "definition, posted to the discussion as an alternative definition.",
     )
+    write_in_needs_definition = models.BooleanField(
+        "a vote for “something else” needs the voter's definition",
+        default=False,
+        help_text="The vote counts once the voter has posted their definition.",
+    )
     current_round = models.PositiveSmallIntegerField(
         "round",
         default=1,

@@ -30,6 +30,8 @@ from polls.voters import voter_for_request
 # is 403; a second ballot where changes are not allowed is 409.
 NOTICE_SAYS_WHY = frozenset({"closed", "not_open", "login_required"})
 VOTE_ERROR_STATUS = {
+    # Not refused: the vote waits for the voter's definition (the composer opens).
+    "definition_needed": 200,
     "invalid_choice": 400,
     "no_choice": 400,
     "too_many": 400,
@@ -218,6 +220,8 @@ def _refused_vote(
     )
     # The block's own notice already says "closed", "opens on" or "log in": said once.
     context["error_in_notice"] = error.code in NOTICE_SAYS_WHY
+    if error.code == "definition_needed":
+        context["wrote_in"] = True  # the composer takes the definition, then the vote
     response = TemplateResponse(request, template, context, status=status)
     if request.htmx:
         # htmx leaves 4xx answers unswapped; the page's script swaps answers that carry

@@ -72,14 +72,28 @@ def _check_choice_count(poll: Poll, ids: list[int]) -> None:
         raise ValidationError(f"Choose at most {poll.choice_limit} answers.", code="too_many")
 
 
-def ballot_cast(*, poll: Poll, voter: Voter, choice_ids: Iterable) -> CastOutcome:
+def _check_definition_given(poll: Poll, ids: list[int]) -> None:
+    if poll.write_in and Choice.objects.filter(poll=poll, pk__in=ids, is_write_in=True).exists():
+        raise ValidationError(
+            "Write your definition below: a vote for “Something else” counts once it is posted.",
+            code="definition_needed",
+        )
+
+
+def ballot_cast(
+    *, poll: Poll, voter: Voter, choice_ids: Iterable, with_definition: bool = False
+) -> CastOutcome:
     """Record the voter's ballot, or change it where the poll allows; atomic, counted once.
 
+    ``with_definition``: the voter has written their definition, which a vote for the
+    write-in choice needs where the poll says so (comments/alternative_views.py casts it).
     Raises ValidationError (with a code) for every rule break; nothing is written then.
     """
     ids = parse_choice_ids(choice_ids)
     ballot_check_open(poll=poll, voter=voter)
     _check_choice_count(poll, ids)
+    if poll.write_in_needs_definition and not with_definition:
+        _check_definition_given(poll, ids)
     try:
         with transaction.atomic():
             poll_lock(poll.pk, shared=True)

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from comments import moderation
 from comments.models import Comment
+from polls.models import Ballot
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for, wait_for_htmx
 from tests.factories import PASSWORD, make_user
@@ -134,3 +135,35 @@ def test_without_javascript_the_composer_is_on_the_next_page(new_context, traine
     expect(reader.locator("#messages")).to_contain_text("Your definition is awaiting moderation")
     expect(reader.locator("#definition-composer")).to_contain_text("Awaiting moderation")
     assert Comment.objects.get().is_alternative
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_a_vote_for_something_else_counts_once_the_definition_is_posted(
+    new_context, trainer, javascript
+):
+    page = new_context(java_script_enabled=javascript).new_page()
+    log_in(page, "morgan", PASSWORD)
+    page.get_by_role("link", name="New poll").click()
+    page.get_by_label("Question").fill(QUESTION)
+    page.get_by_label("Choice 1", exact=True).fill("Learning by watching others")
+    page.get_by_label("Choice 2", exact=True).fill("Learning in groups")
+    page.get_by_label("Let voters propose their own definition").check()
+    page.get_by_label("A vote for “Something else” counts only with the voter's definition").check()
+    page.get_by_role("button", name="Publish").click()
+    poll_url = page.url
+
+    reader = new_context(java_script_enabled=javascript).new_page()
+    reader.goto(poll_url)
+    if javascript:
+        wait_for_htmx(reader)
+    vote_for(reader, "Something else (propose your own definition)")
+    composer = reader.locator("#definition-composer")
+    expect(composer).to_contain_text("counts once you post your definition")
+    assert Ballot.objects.count() == 0
+    composer.get_by_label("Your definition").fill(DEFINITION)
+    composer.get_by_label("Name").fill("Dana")
+    composer.get_by_label("Email").fill("dana@example.com")
+    composer.get_by_role("button", name="Post definition").click()
+    expect(reader.get_by_role("status").filter(has_text="Thanks for voting!")).to_be_visible()
+    expect(reader.get_by_text("You voted for")).to_contain_text("Something else")
+    assert Ballot.objects.count() == 1
