@@ -124,15 +124,7 @@ def _answer(request: HttpRequest, poll: Poll, comment: Comment | None, note: str
 def _post(request: HttpRequest, poll: Poll, data: dict) -> Comment:
     return posting.comment_post(
         poll=poll,
-        author=posting.Author(
-            key=voter_for_request(request).key,
-            user=request.user,
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            website=data.get("website", ""),
-            ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        ),
+        author=posting.Author.of(request, data),
         body=data["body"],
         form_nonce=data.get("form_nonce"),
         alternative=True,

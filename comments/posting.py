@@ -5,19 +5,14 @@ log, the tree rules and the notifications hold everywhere.
 """
 
 import ipaddress
-import random
 import re
-import time
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial, wraps
-from typing import TypeVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -25,12 +20,13 @@ from comments import tasks
 from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
+from core.dbretry import retried_when_locked
+from core.ratelimit import client_ip
 from core.text import single_line
 from polls.models import Choice, Poll
+from polls.voters import voter_for_request
 
 _LINK = re.compile(r"<a\s", re.I)
-_LOCK_RETRIES = 40
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -196,35 +192,6 @@ def comment_reply_parent(*, target: Comment) -> Comment:
     return target
 
 
-def _retry_when_locked(operation: Callable[[], T]) -> T:
-    """Run `operation`, again after a short random pause if SQLite reports a lock.
-
-    PostgreSQL waits on row locks by itself. SQLite waits for its busy timeout, but can
-    still give up under a burst of writers; nothing was written then, so trying again is
-    safe.
-    """
-    for attempt in range(_LOCK_RETRIES):
-        try:
-            return operation()
-        except OperationalError as error:
-            if (
-                "locked" not in str(error)
-                or connection.in_atomic_block
-                or attempt == _LOCK_RETRIES - 1
-            ):
-                raise
-            time.sleep(random.uniform(0.005, min(0.25, 0.01 * 2**attempt)))
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _retried_when_locked(function: Callable[..., T]) -> Callable[..., T]:
-    @wraps(function)
-    def wrapper(*args, **kwargs) -> T:
-        return _retry_when_locked(partial(function, *args, **kwargs))
-
-    return wrapper
-
-
 @dataclass(frozen=True)
 class Author:
     """Who posts: an account, or a reader with the details they typed."""
@@ -236,6 +203,20 @@ class Author:
     website: str = ""
     ip_address: str | None = None
     user_agent: str = ""
+
+    @classmethod
+    def of(cls, request, details: dict) -> "Author":
+        """The author of a form posted in this request: the browser's voter identity (or
+        account), what they typed, where they posted from."""
+        return cls(
+            key=voter_for_request(request).key,
+            user=request.user,
+            name=details.get("name", ""),
+            email=details.get("email", ""),
+            website=details.get("website", ""),
+            ip_address=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
 
 
 def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
@@ -270,7 +251,7 @@ def comment_body_check(*, body: str) -> str:
     return body
 
 
-@_retried_when_locked
+@retried_when_locked
 def comment_post(
     *,
     poll: Poll,

@@ -126,15 +126,7 @@ def _post(request: HttpRequest, poll: Poll, form: CommentForm) -> Comment:
     data = form.cleaned_data
     return posting.comment_post(
         poll=poll,
-        author=posting.Author(
-            key=voter_for_request(request).key,
-            user=request.user,
-            name=data.get("name", ""),
-            email=data.get("email", ""),
-            website=data.get("website", ""),
-            ip_address=client_ip(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        ),
+        author=posting.Author.of(request, data),
         body=data["body"],
         reply_to=data.get("reply_to"),
         notify=data.get("notify", False),

@@ -36,10 +36,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core import versions
 from core.links import absolute_url
-from core.ratelimit import client_ip, ratelimit_hit
 from polls import voting
 from polls.models import Poll
-from polls.views import VOTE_ERROR_STATUS, visible_poll, vote_context
+from polls.views import VOTE_ERROR_STATUS, visible_poll, vote_context, vote_limit_hit
 from polls.voters import voter_for_request
 
 # scheme://host[:port], the host possibly starting with "*." (CSP's own wildcard).
@@ -116,12 +115,7 @@ def embed_vote(request: HttpRequest, slug: str) -> HttpResponse:
         return _embed_page(
             request, poll, new_tab=True, status=403, selected=selected, error=NO_COOKIES
         )
-    limit = ratelimit_hit(
-        scope="vote",
-        key=client_ip(request),
-        limit=settings.POLLS_VOTE_RATE_LIMIT,
-        window=settings.POLLS_VOTE_RATE_WINDOW,
-    )
+    limit = vote_limit_hit(request)
     if not limit.allowed:
         error = f"Too many votes from your network just now. Try again in {limit.retry_after} s."
         return _embed_page(request, poll, new_tab=False, status=429, error=error)

@@ -19,8 +19,6 @@ right, because what they may see only changes with a write (a vote, a reveal, an
 with the state. A forged tag gains nothing: a 304 has no body.
 """
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -30,6 +28,7 @@ from django.utils.cache import patch_cache_control
 
 from core import versions
 from core.cache import cache
+from core.locallru import LocalLRU
 from core.versions import PollVersion
 from polls.models import Ballot, Poll
 from polls.voters import Voter
@@ -63,42 +62,23 @@ class LivePoll:
 # content part of their version. A row is used only when the version read from the shared
 # cache for this request names it, so it is never used after a write anywhere; this saves
 # two cache round trips per refresh, leaving one (the version).
-_LOCAL_ENTRIES = 512
-_local: OrderedDict[str, object] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _local_get(key: str):
-    with _local_lock:
-        value = _local.get(key)
-        if value is not None:
-            _local.move_to_end(key)
-        return value
-
-
-def _local_set(key: str, value) -> None:
-    with _local_lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > _LOCAL_ENTRIES:
-            _local.popitem(last=False)
+_local = LocalLRU(512)
 
 
 def _forget(key: str) -> None:
-    with _local_lock:
-        _local.pop(key, None)
+    _local.discard(key)
     cache.delete(key)
 
 
 def _poll_id(slug: str) -> int | None:
     key = _SLUG_KEY.format(slug=slug)
-    pk = _local_get(key) or cache.get(key)
+    pk = _local.get(key) or cache.get(key)
     if pk is None:
         pk = Poll.objects.filter(slug=slug).values_list("pk", flat=True).first()
         if pk is None:
             return None
         cache.set(key, pk, settings.POLLS_RESULTS_CACHE_SECONDS)
-    _local_set(key, pk)
+    _local.set(key, pk)
     return pk
 
 
@@ -110,14 +90,14 @@ def live_poll(slug: str, *, retry: bool = True) -> LivePoll | None:
         return None
     version = versions.read(pk)  # before the row: see core/versions.py
     key = _POLL_KEY.format(pk=pk, content=version.content)
-    poll = _local_get(key) or cache.get(key)
+    poll = _local.get(key) or cache.get(key)
     if poll is None or poll.slug != slug:
         poll = Poll.objects.filter(pk=pk, slug=slug).first()
         if poll is None:  # deleted, and the slug perhaps taken again: look it up afresh
             _forget(_SLUG_KEY.format(slug=slug))
             return live_poll(slug, retry=False) if retry else None
         cache.set(key, poll, settings.POLLS_RESULTS_CACHE_SECONDS)
-    _local_set(key, poll)
+    _local.set(key, poll)
     return LivePoll(poll=poll, version=version)
 
 
@@ -125,17 +105,16 @@ def rendered(live: LivePoll, kind: str, render: Callable[[], str]) -> str:
     """A fragment that is the same for every reader of this version and state, rendered once
     per worker (a room of phones asks for the same bytes between two votes)."""
     key = f"polls:live:html:{live.poll.pk}:{live.version.both}:{live.state}:{kind}"
-    html = _local_get(key)
+    html = _local.get(key)
     if html is None:
         html = render()
-        _local_set(key, html)
+        _local.set(key, html)
     return html
 
 
 def clear_local() -> None:
     """Forget this worker's copies (tests and benchmarks start cold)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 def has_voted(*, poll: Poll, voter: Voter) -> bool:

@@ -27,9 +27,7 @@ says it is current, so it is never served after a write anywhere.
 """
 
 import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +40,7 @@ from django.template.loader import render_to_string
 
 from core import perrequest, versions
 from core.cache import cache
+from core.locallru import LocalLRU
 from core.versions import PollVersion
 from polls.models import Ballot, Poll
 from polls.results import poll_results
@@ -109,41 +108,22 @@ def _has_voted(request: HttpRequest, poll: Poll) -> bool:
 
 
 # --- this worker's copies (pages by slug, results blocks by version) -----------------------
-_LOCAL_ENTRIES = 64
-_local: OrderedDict[str, object] = OrderedDict()
-_local_lock = threading.Lock()
-
-
-def _local_get(key: str):
-    with _local_lock:
-        value = _local.get(key)
-        if value is not None:
-            _local.move_to_end(key)
-        return value
-
-
-def _local_set(key: str, value) -> None:
-    with _local_lock:
-        _local[key] = value
-        _local.move_to_end(key)
-        while len(_local) > _LOCAL_ENTRIES:
-            _local.popitem(last=False)
+_local = LocalLRU(64)
 
 
 def clear_local() -> None:
     """Forget this worker's copies (a cold start, as tests and benchmarks want)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
 
 
 def _lookup(key: str, version_of: Callable[[int], PollVersion]) -> tuple[StoredPage | None, bool]:
     """(the stored page, whether it is current), this worker's copy first."""
-    stored = _local_get(key)
+    stored = _local.get(key)
     if stored is not None and stored.is_current(version_of(stored.poll_id)):
         return stored, True
     shared = cache.get(key)
     if shared is not None and shared != stored and shared.is_current(version_of(shared.poll_id)):
-        _local_set(key, shared)
+        _local.set(key, shared)
         return shared, True
     return shared or stored, False
 
@@ -152,7 +132,7 @@ def _lookup(key: str, version_of: Callable[[int], PollVersion]) -> tuple[StoredP
 def _results_block(stored: StoredPage, version: PollVersion) -> bytes:
     """The page's results block for the current counts: rendered once per results version."""
     key = f"polls:results-block:{stored.poll_id}:{version.both}:{stored.state}"
-    block = _local_get(key)
+    block = _local.get(key)
     if block is None:
         context = {
             "poll": stored.poll,
@@ -161,7 +141,7 @@ def _results_block(stored: StoredPage, version: PollVersion) -> bytes:
             "refresh_seconds": settings.POLLS_RESULTS_REFRESH_SECONDS,
         }
         block = render_to_string("polls/_results.html", context).strip().encode()
-        _local_set(key, block)
+        _local.set(key, block)
     return block
 
 
@@ -213,7 +193,7 @@ def _store(key: str, poll_id: int, version: PollVersion, request: HttpRequest, r
         expires=time.time() + settings.POLLS_PAGE_CACHE_SECONDS,
     )
     cache.set(key, stored, settings.POLLS_PAGE_CACHE_SECONDS)
-    _local_set(key, stored)
+    _local.set(key, stored)
 
 
 def cached_for_first_time_readers(view):

@@ -243,17 +243,23 @@ def _too_many_votes(request: HttpRequest, slug: str, retry_after: int) -> HttpRe
     return response
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def vote(request: HttpRequest, slug: str) -> HttpResponse:
-    """Cast (or change) this voter's ballot; then redirect back (or, with htmx, the new block)."""
-    if request.method != "POST":  # a reloaded or shared form address: the poll itself
-        return redirect("polls:detail", slug=slug)
-    limit = ratelimit_hit(
+def vote_limit_hit(request: HttpRequest):
+    """Count a vote from this request's address against the per-address limit (a room
+    behind one address is slowed, never banned)."""
+    return ratelimit_hit(
         scope="vote",
         key=client_ip(request),
         limit=settings.POLLS_VOTE_RATE_LIMIT,
         window=settings.POLLS_VOTE_RATE_WINDOW,
     )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Cast (or change) this voter's ballot; then redirect back (or, with htmx, the new block)."""
+    if request.method != "POST":  # a reloaded or shared form address: the poll itself
+        return redirect("polls:detail", slug=slug)
+    limit = vote_limit_hit(request)
     if not limit.allowed:
         return _too_many_votes(request, slug, limit.retry_after)
     poll = visible_poll(request, slug, with_author=False)

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('polls', '0010_rounds_and_vote_changes'),
+        ("polls", "0010_rounds_and_vote_changes"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='poll',
-            name='write_in_needs_definition',
-            field=models.BooleanField(default=False, help_text='The vote counts once the voter has posted their definition.', verbose_name="a vote for “something else” needs the voter's definition"),
+            model_name="poll",
+            name="write_in_needs_definition",
+            field=models.BooleanField(
+                default=False,
+                help_text="The vote counts once the voter has posted their definition.",
+                verbose_name="a vote for “something else” needs the voter's definition",
+            ),
         ),
     ]

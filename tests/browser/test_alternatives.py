@@ -49,13 +49,17 @@ def check_page(page, nu_checker, state: str) -> None:
     assert violations == [], f"axe, {state}:\n{describe_violations(violations)}"
 
 
-def create_write_in_poll(page) -> str:
+def create_write_in_poll(page, *, needs_definition: bool = False) -> str:
     log_in(page, "morgan", PASSWORD)
     page.get_by_role("link", name="New poll").click()
     page.get_by_label("Question").fill(QUESTION)
     page.get_by_label("Choice 1", exact=True).fill("Learning by watching others")
     page.get_by_label("Choice 2", exact=True).fill("Learning in groups")
     page.get_by_label("Let voters propose their own definition").check()
+    if needs_definition:
+        page.get_by_label(
+            "A vote for “Something else” counts only with the voter's definition"
+        ).check()
     page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
     return page.url
@@ -141,16 +145,9 @@ def test_without_javascript_the_composer_is_on_the_next_page(new_context, traine
 def test_a_vote_for_something_else_counts_once_the_definition_is_posted(
     new_context, trainer, javascript
 ):
-    page = new_context(java_script_enabled=javascript).new_page()
-    log_in(page, "morgan", PASSWORD)
-    page.get_by_role("link", name="New poll").click()
-    page.get_by_label("Question").fill(QUESTION)
-    page.get_by_label("Choice 1", exact=True).fill("Learning by watching others")
-    page.get_by_label("Choice 2", exact=True).fill("Learning in groups")
-    page.get_by_label("Let voters propose their own definition").check()
-    page.get_by_label("A vote for “Something else” counts only with the voter's definition").check()
-    page.get_by_role("button", name="Publish").click()
-    poll_url = page.url
+    poll_url = create_write_in_poll(
+        new_context(java_script_enabled=javascript).new_page(), needs_definition=True
+    )
 
     reader = new_context(java_script_enabled=javascript).new_page()
     reader.goto(poll_url)
