@@ -65,15 +65,17 @@ def send_new_comment(comment_id: int) -> bool:
     comment = _approved(comment_id)
     if comment is None:
         return False
+    return _tell_poll_author(
+        comment, subject=f"New comment on “{comment.poll.question}”", template="new_comment"
+    )
+
+
+def _tell_poll_author(comment: Comment, **email) -> bool:
+    """Email the poll's author about someone else's comment (if they have an address)."""
     author = comment.poll.author
     if not author.email or comment.user_id == author.pk:
         return False
-    _send(
-        comment,
-        to=author.email,
-        subject=f"New comment on “{comment.poll.question}”",
-        template="new_comment",
-    )
+    _send(comment, to=author.email, **email)
     return True
 
 
@@ -115,14 +117,9 @@ def send_pending_review(comment_id: int) -> bool:
     )
     if comment is None or not comment.poll.notify_pending:
         return False
-    author = comment.poll.author
-    if not author.email or comment.user_id == author.pk:
-        return False
-    _send(
+    return _tell_poll_author(
         comment,
-        to=author.email,
         subject=f"A comment awaits your review on “{comment.poll.question}”",
         template="pending_review",
         extra={"queue_url": absolute(f"{comment.poll.get_absolute_url()}#review-queue")},
     )
-    return True
