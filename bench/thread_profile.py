@@ -59,10 +59,14 @@ def main() -> None:
     settings.COMMENTS_PER_PAGE = 10**9
     client = Client()
 
+    shown: list[int] = []
+
     def render() -> None:
         cache.clear()
         pagecache.clear_local()
-        assert client.get(poll.get_absolute_url()).status_code == 200
+        response = client.get(poll.get_absolute_url())
+        assert response.status_code == 200
+        shown.append(response.content.decode().count('id="comment-'))
 
     render()
     times = []
@@ -70,7 +74,8 @@ def main() -> None:
         start = time.perf_counter()
         render()
         times.append(time.perf_counter() - start)
-    print(f"n={args.n}: median whole-thread render {sorted(times)[2] * 1000:.0f} ms")
+    median = sorted(times)[2] * 1000
+    print(f"n={args.n}: median whole-thread render {median:.0f} ms, {shown[-1]} comments shown")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(3):
