@@ -125,32 +125,41 @@ def signin_succeeded(request: HttpRequest, response: HttpResponse, username: str
     )
 
 
+def address_and_email_refusal(
+    request: HttpRequest,
+    email: str,
+    *,
+    scope: str,
+    limits: tuple[int, int],
+    window: int,
+    messages: tuple[str, str],
+) -> Refusal | None:
+    """Count one request from this network address and for this email address (each under
+    its own limit in the window); why it must wait, or None. Each message has a ``{wait}``
+    for how long."""
+    for kind, key, limit, message in (
+        ("address", client_ip(request), limits[0], messages[0]),
+        ("email", email.strip().casefold(), limits[1], messages[1]),
+    ):
+        hit = ratelimit_hit(scope=f"{scope}-{kind}", key=_digest(key), limit=limit, window=window)
+        if not hit.allowed:
+            return Refusal(message.format(wait=_minutes(hit.retry_after)), hit.retry_after)
+    return None
+
+
 def reset_refusal(request: HttpRequest, email: str) -> Refusal | None:
     """Count one password-reset request; why it must wait, or None."""
-    window = settings.SIGNIN_RESET_WINDOW
-    by_address = ratelimit_hit(
-        scope="reset-address",
-        key=_digest(client_ip(request)),
-        limit=settings.SIGNIN_RESET_ADDRESS_LIMIT,
-        window=window,
-    )
-    if not by_address.allowed:
-        return Refusal(
+    return address_and_email_refusal(
+        request,
+        email,
+        scope="reset",
+        limits=(settings.SIGNIN_RESET_ADDRESS_LIMIT, settings.SIGNIN_RESET_EMAIL_LIMIT),
+        window=settings.SIGNIN_RESET_WINDOW,
+        messages=(
             "Too many password resets were asked for from your network just now. Please wait "
-            f"{_minutes(by_address.retry_after)} and try again.",
-            by_address.retry_after,
-        )
-    by_email = ratelimit_hit(
-        scope="reset-email",
-        key=_digest(email.strip().casefold()),
-        limit=settings.SIGNIN_RESET_EMAIL_LIMIT,
-        window=window,
-    )
-    if not by_email.allowed:
-        return Refusal(
+            "{wait} and try again.",
             "Several reset links were asked for this email address in the last hour. If it "
             "belongs to an account, they are on their way: please check your inbox and spam "
-            f"folder, or ask again in {_minutes(by_email.retry_after)}.",
-            by_email.retry_after,
-        )
-    return None
+            "folder, or ask again in {wait}.",
+        ),
+    )

@@ -28,8 +28,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
-from core.ratelimit import client_ip, ratelimit_hit
-from core.signin import Refusal, _digest, _minutes
+from core.signin import Refusal, address_and_email_refusal
 
 logger = logging.getLogger("socialpoll.signup")
 
@@ -48,33 +47,19 @@ confirmation_tokens = _ConfirmationTokens()
 
 def signup_refusal(request: HttpRequest, email: str) -> Refusal | None:
     """Count one sign-up; why it must wait, or None."""
-    window = settings.SIGNUP_WINDOW
-    by_address = ratelimit_hit(
-        scope="signup-address",
-        key=_digest(client_ip(request)),
-        limit=settings.SIGNUP_ADDRESS_LIMIT,
-        window=window,
-    )
-    if not by_address.allowed:
-        return Refusal(
-            "Too many accounts were made from your network just now. Please wait "
-            f"{_minutes(by_address.retry_after)} and try again.",
-            by_address.retry_after,
-        )
-    by_email = ratelimit_hit(
-        scope="signup-email",
-        key=_digest(email.strip().casefold()),
-        limit=settings.SIGNUP_EMAIL_LIMIT,
-        window=window,
-    )
-    if not by_email.allowed:
-        return Refusal(
+    return address_and_email_refusal(
+        request,
+        email,
+        scope="signup",
+        limits=(settings.SIGNUP_ADDRESS_LIMIT, settings.SIGNUP_EMAIL_LIMIT),
+        window=settings.SIGNUP_WINDOW,
+        messages=(
+            "Too many accounts were made from your network just now. Please wait {wait} and "
+            "try again.",
             "We have already sent several emails to this address in the last hour. Please "
-            "check your inbox and spam folder, or try again in "
-            f"{_minutes(by_email.retry_after)}.",
-            by_email.retry_after,
-        )
-    return None
+            "check your inbox and spam folder, or try again in {wait}.",
+        ),
+    )
 
 
 def _link(name: str, **kwargs) -> str:
