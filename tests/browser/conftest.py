@@ -297,3 +297,26 @@ def nu_checker(checker_packages, _nu_service) -> NuChecker:
     _nu_service.start()  # no-op when already started
     _nu_service.wait_ready()
     return NuChecker(_nu_service.url)
+
+
+# --- scenario checks shared by the accessibility modules ------------------------------------
+def check_scenario_with_axe(page, poll, scenario, served: dict) -> None:
+    """Walk through the scenario, keep the HTML the server answered (for the Nu check), and
+    assert that axe finds no serious or critical violation on the page as it is then."""
+    html = scenario(page, poll)
+    served[scenario.__name__] = (page.url, html)
+    violations = axe_violations(page)
+    assert violations == [], f"axe on {page.url}:\n{describe_violations(violations)}"
+
+
+def check_scenario_with_nu(request, nu_checker, scenario, served: dict) -> None:
+    """The Nu HTML Checker on the HTML the scenario's server answer had (kept by the axe
+    run; walked through now when the test runs on its own)."""
+    if scenario.__name__ in served:
+        url, html = served.pop(scenario.__name__)
+    else:
+        page = request.getfixturevalue("a11y_page")
+        html = scenario(page, request.getfixturevalue("poll"))
+        url = page.url
+    errors = nu_checker.errors(html)
+    assert errors == [], f"Nu HTML Checker on {url}:\n{describe_html_errors(errors)}"

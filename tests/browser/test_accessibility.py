@@ -11,7 +11,10 @@ from playwright.sync_api import Page, expect
 
 from comments.models import Comment
 from comments.posting import comment_place
-from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
+from tests.browser.conftest import (
+    check_scenario_with_axe,
+    check_scenario_with_nu,
+)
 from tests.browser.helpers import log_in, results, vote_for
 from tests.comments.helpers import add
 from tests.factories import PASSWORD, make_poll, make_user
@@ -251,23 +254,9 @@ SERVED: dict[str, tuple[str, str]] = {}
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
 def test_axe_finds_no_serious_or_critical_violation(a11y_page, poll, scenario):
-    html = scenario(a11y_page, poll)
-    SERVED[scenario.__name__] = (a11y_page.url, html)
-
-    violations = axe_violations(a11y_page)
-
-    assert violations == [], f"axe on {a11y_page.url}:\n{describe_violations(violations)}"
+    check_scenario_with_axe(a11y_page, poll, scenario, SERVED)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
 def test_nu_html_checker_finds_no_error(request, nu_checker, scenario):
-    if scenario.__name__ in SERVED:
-        url, html = SERVED.pop(scenario.__name__)
-    else:  # run on its own: walk through the scenario now
-        page = request.getfixturevalue("a11y_page")
-        html = scenario(page, request.getfixturevalue("poll"))
-        url = page.url
-
-    errors = nu_checker.errors(html)
-
-    assert errors == [], f"Nu HTML Checker on {url}:\n{describe_html_errors(errors)}"
+    check_scenario_with_nu(request, nu_checker, scenario, SERVED)
