@@ -46,7 +46,7 @@ def test_wrong_passwords_from_one_address_are_slowed_down(trainer):
         response = sign_in(browser, f"someone-{number}", "guess")
         assert response.status_code == 200 and WRONG in response.content.decode()
     response = sign_in(browser, trainer.username, "guess")
-    assert_refused(response, "Too many failed sign-ins came from your network", "minutes")
+    assert_refused(response, "Too many failed sign-ins came from your network", "minute")
     # While the limit holds nothing is checked, not even a right password.
     assert sign_in(browser, trainer.username, PASSWORD).status_code == 429
     assert "_auth_user_id" not in browser.session
