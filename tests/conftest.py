@@ -1,3 +1,6 @@
+import time
+from types import SimpleNamespace
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -24,6 +27,18 @@ def _clear_cache():
     cache.clear()
     pagecache.clear_local()
     live.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def _rate_limit_windows_hold_still(monkeypatch):
+    """Rate limits count in fixed windows of the wall clock (core.ratelimit). A test that
+    counts hits must not see its window roll over between two requests (the counter would
+    start again and a 429 it expects would not come), so within one test the limits' clock
+    stands still at the instant the test began."""
+    from core import ratelimit
+
+    now = time.time()
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: now))
 
 
 @pytest.fixture
