@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/thread.py            # N = 10, 100, 1000, 5000; SQLite and PostgreSQL
     .venv/bin/python bench/thread.py --ns 10,100 --dbs sqlite    # a quick look
+    .venv/bin/python bench/thread.py --ns 1000 --repeats 5       # the speed-up as a range
 
 For each N it builds the seeded thread of bench/threadspec.py (depth limit 3, half by
 signed-in users, some held, spam and removed comments) under one poll, in socialpoll (this
@@ -222,6 +223,40 @@ def measure(sides: dict, ns: list[int], budget: float, db: str) -> dict:
     return out
 
 
+def measure_in_fresh_processes(db: str, ns: list[int], args, common: list[str]) -> dict:
+    """One measure() with a new process for each side (and, on PostgreSQL, a new database)."""
+    if db == "postgresql":
+        benchlib.pg_recreate(args.pg_url)
+    sp_cmd = [sys.executable, str(Path(__file__).resolve()), "--side", "socialpoll"]
+    xtd_cmd = [str(XTD_PYTHON), str(BENCH / "xtd_site" / "run.py")]
+    sides = {
+        "socialpoll": benchlib.Side([*sp_cmd, "--db", db, *common], cwd=str(ROOT)),
+        "xtd": benchlib.Side([*xtd_cmd, "--db", db, *common], cwd=str(ROOT)),
+    }
+    try:
+        return measure(sides, ns, args.budget, db)
+    finally:
+        for side in sides.values():
+            side.close()
+        if db == "postgresql":
+            benchlib.pg_drop(args.pg_url)
+
+
+def combine(runs: list[dict]) -> dict:
+    """The runs of --repeats as one: each time the median of the runs' medians, and each
+    run's own speed-up kept, since a process's speed varies from one run to the next on a
+    shared machine (docs/performance.md, "The harness gap")."""
+    out = runs[0]
+    for n, row in out.items():
+        for key in (*SP_MODES, "xtd"):
+            row[key]["median_ms"] = statistics.median(run[n][key]["median_ms"] for run in runs)
+            row[key]["runs"] = sum(run[n][key]["runs"] for run in runs)
+        row["speedups"] = [
+            run[n]["xtd"]["median_ms"] / run[n]["whole"]["median_ms"] for run in runs
+        ]
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ns", default="10,100,1000,5000")
@@ -230,6 +265,12 @@ def main() -> None:
     parser.add_argument("--max-depth", type=int, default=MAX_DEPTH)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--budget", type=float, default=4.0, help="seconds of renders per N")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=1,
+        help="measure this many times, each with new processes; speed-up shown as a range",
+    )
     parser.add_argument("--side", choices=["socialpoll"], help=argparse.SUPPRESS)
     parser.add_argument("--db", default="sqlite", help=argparse.SUPPRESS)
     parser.add_argument("--show-sql", action="store_true", help="print socialpoll's queries")
@@ -249,21 +290,8 @@ def main() -> None:
     common += ["--pg-url", args.pg_url]
     results: dict[str, dict] = {}
     for db in dbs:
-        if db == "postgresql":
-            benchlib.pg_recreate(args.pg_url)
-        sp_cmd = [sys.executable, str(Path(__file__).resolve()), "--side", "socialpoll"]
-        xtd_cmd = [str(XTD_PYTHON), str(BENCH / "xtd_site" / "run.py")]
-        sides = {
-            "socialpoll": benchlib.Side([*sp_cmd, "--db", db, *common], cwd=str(ROOT)),
-            "xtd": benchlib.Side([*xtd_cmd, "--db", db, *common], cwd=str(ROOT)),
-        }
-        try:
-            results[db] = measure(sides, ns, args.budget, db)
-        finally:
-            for side in sides.values():
-                side.close()
-            if db == "postgresql":
-                benchlib.pg_drop(args.pg_url)
+        runs = [measure_in_fresh_processes(db, ns, args, common) for _ in range(args.repeats)]
+        results[db] = combine(runs)
 
     header = (
         f"{'db':<10} {'N':>5} | {'shown':>11} | {'queries':>7} {'whole ms':>9} | "
@@ -300,6 +328,12 @@ def main() -> None:
                 print(f"\nsocialpoll queries, {db}, N={n} (whole):")
                 for sql in results[db][n]["whole"]["sql"]:
                     print("  ", sql[:200])
+    if args.repeats > 1:
+        print(f"\nspeedup of each of the {args.repeats} runs (new processes each):")
+        for db in dbs:
+            for n in ns:
+                each = " ".join(f"{x:.1f}x" for x in results[db][n]["speedups"])
+                print(f"{db:<10} {n:>5} | {each}")
     print(f"\nelapsed: {time.monotonic() - started:.0f} s\n")
 
     queries = {results[db][n][m]["queries"] for db in dbs for n in ns for m in SP_MODES}
