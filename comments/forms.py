@@ -8,12 +8,13 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.validators import URLValidator
 
 from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import Comment
 from comments.posting import comment_body_check
+from core.models import website_of
 from core.text import single_line
+from core.websites import website_field
 from polls.models import Choice, Poll
 from polls.voters import Voter
 
@@ -63,18 +64,17 @@ def first_shown_at(*, voter_key: str, earlier_token: str = "") -> float:
     return served_at
 
 
+LATEST_POST_FROM_PROFILE = (
+    "We link the newest post of the website on your profile under your comment."
+)
+
+
 class CommentForm(forms.Form):
     name = forms.CharField(label="Name", max_length=80, validators=[single_line])
     email = forms.EmailField(
         label="Email", max_length=254, help_text="Never shown. Used only for reply emails."
     )
-    website = forms.URLField(
-        label="Website",
-        required=False,
-        max_length=200,
-        assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
-    )
+    website = website_field()
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 5}))
     notify = forms.BooleanField(label="Notify me of replies", required=False)
     remember = forms.BooleanField(
@@ -144,17 +144,34 @@ class CommentForm(forms.Form):
             help_text="Optional. Results show how many comments support each definition.",
         )
         self.order_fields(["name", "email", "website", "body", "stance"])
+        self.user_website = ""
         if self.user is not None:
-            for name in ("name", "email", "website", "remember", "show_latest_post"):
-                del self.fields[name]
+            self._fit_to_account()
         if not self.is_bound:
             served_at = first_shown_at(voter_key=voter.key, earlier_token=shown_since)
             self.initial.setdefault("served", form_token(voter_key=voter.key, served_at=served_at))
+
+    def _fit_to_account(self) -> None:
+        """A signed-in person's name and email are their account's, and their website the
+        one on their profile (core/profile_views.py): no fields for those."""
+        for name in ("name", "email", "website", "remember"):
+            del self.fields[name]
+        self.user_website = website_of(self.user)
+        if not self.user_website:
+            del self.fields["show_latest_post"]
+            return
+        self.fields["show_latest_post"].help_text = LATEST_POST_FROM_PROFILE
 
     @property
     def is_reply(self) -> bool:
         value = self.data.get("reply_to") if self.is_bound else self.initial.get("reply_to")
         return bool(value)
+
+    @property
+    def profile_hint(self) -> bool:
+        """Whether to tell a signed-in person that a website on their profile lets them
+        show their latest blog post."""
+        return self.user is not None and not self.user_website
 
     @property
     def is_bot(self) -> bool:
@@ -179,7 +196,8 @@ class CommentForm(forms.Form):
                     code="bad_parent",
                 ),
             )
-        website_missing = not cleaned.get("website") and "website" not in self.errors
+        website = cleaned.get("website") or self.user_website
+        website_missing = not website and "website" not in self.errors
         if cleaned.get("show_latest_post") and website_missing:
             self.add_error(
                 "show_latest_post",

@@ -21,6 +21,7 @@ from comments.alternatives import DEFINITION_MAX_LENGTH
 from comments.models import PATH_MAX_POSITION, PATH_STEP, Comment, ModerationEvent, path_segment
 from core import versions
 from core.dbretry import retried_when_locked
+from core.models import website_of
 from core.ratelimit import client_ip
 from core.text import single_line
 from polls.models import Choice, Poll
@@ -354,7 +355,7 @@ def _new_comment(*, poll: Poll, author: Author, body: str, reply_to: Comment | N
         author_key=author.key[:64],
         name=name,
         email=email,
-        website=author.website if user is None else "",
+        website=author.website if user is None else website_of(user),
         body=body,
         user=user,
         ip_address=_valid_ip(author.ip_address),

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from core import signup_views, timezones
+from core import profile_views, signup_views, timezones
 from core import views as core_views
 
 admin.site.site_header = "socialpoll administration"
@@ -21,6 +21,7 @@ urlpatterns = [
         signup_views.signup_confirm,
         name="signup_confirm",
     ),
+    path("accounts/profile/", profile_views.profile_view, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("settings/time-zone/", timezones.time_zone_setting, name="time_zone"),
     path("health/", core_views.health, name="health"),

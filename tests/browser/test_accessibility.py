@@ -223,6 +223,17 @@ def time_zone_page(page, poll):
     return served(page, reverse("time_zone"))
 
 
+def profile_with_an_error(page, poll):
+    make_user("reader")
+    log_in(page, "reader", PASSWORD)
+    page.goto(reverse("profile"))
+    page.get_by_label("Website").fill("not a web address")
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name="Save profile").click()
+    expect(page.locator(".invalid-feedback").first).to_be_visible()
+    return navigation.value.text()
+
+
 SCENARIOS = [
     home,
     poll_before_voting,
@@ -244,6 +255,7 @@ SCENARIOS = [
     home_for_a_trainer,
     close_confirmation_page,
     time_zone_page,
+    profile_with_an_error,
 ]
 
 

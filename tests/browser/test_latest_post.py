@@ -64,6 +64,41 @@ def test_the_commenters_latest_post_shows_under_their_comment(new_context, poll,
     expect(other.get_by_role("link", name=TITLE)).to_be_visible()
 
 
+@JS_MODES
+def test_a_signed_in_commenter_gives_their_website_on_their_profile(
+    new_context, poll, blog, javascript
+):
+    from tests.browser.helpers import log_in
+    from tests.factories import PASSWORD, make_user
+
+    make_user("chris")
+    page = new_context(java_script_enabled=javascript).new_page()
+    log_in(page, "chris", PASSWORD)
+    page.goto(poll.get_absolute_url())
+    form = page.locator("#comment-form")
+    expect(form.get_by_label("Show my latest blog post")).to_have_count(0)
+    form.get_by_role("link", name="your profile").click()
+
+    page.get_by_label("Website").fill(blog.url("/"))
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("alert").or_(page.get_by_role("status"))).to_contain_text(
+        "Your profile was saved."
+    )
+    page.goto(poll.get_absolute_url())
+    if javascript:
+        wait_for_htmx(page)
+    form = page.locator("#comment-form")
+    form.get_by_role("textbox", name="Comment").fill("Training is social, on my blog too.")
+    form.get_by_label("Show my latest blog post").check()
+    form.get_by_role("button", name="Post comment").click()
+
+    mine = page.locator("article.comment", has_text="Training is social, on my blog too.")
+    expect(mine).to_contain_text(f"chris recently posted: {TITLE}")
+    expect(mine.get_by_role("link", name="chris", exact=True)).to_have_attribute(
+        "href", blog.url("/")
+    )
+
+
 def _thread_with_a_latest_post(poll) -> None:
     comment_place(
         poll=poll,

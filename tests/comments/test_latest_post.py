@@ -268,11 +268,44 @@ def test_the_checkbox_needs_a_website(client, poll):
     assert Comment.objects.count() == 1  # only the earlier one
 
 
-def test_the_checkbox_is_offered_to_anonymous_commenters_only(client, poll, reader):
-    label = "Show my latest blog post"
+def test_signed_in_people_are_offered_it_once_their_profile_has_a_website(client, poll, reader):
+    from core.models import Profile
+
+    label, hint = "Show my latest blog post", "Add your website to"
     assert label in client.get(poll.get_absolute_url()).content.decode()
     client.force_login(reader)
-    assert label not in client.get(poll.get_absolute_url()).content.decode()
+    html = client.get(poll.get_absolute_url()).content.decode()
+    assert label not in html
+    assert hint in html and 'href="/accounts/profile/"' in html
+    Profile.objects.create(user=reader, website="https://blog.example.org/")
+    html = client.get(poll.get_absolute_url()).content.decode()
+    assert label in html and hint not in html
+
+
+def test_a_signed_in_commenter_shows_the_latest_post_of_their_profile_website(
+    client, poll, blog, reader, django_capture_on_commit_callbacks
+):
+    from core.models import Profile
+
+    Profile.objects.create(user=reader, website=blog.url("/"))
+    client.force_login(reader)
+    data = form_data(client, website="https://typed.example.org/", show_latest_post="on")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(post_url(poll), data).status_code == 302
+    comment = Comment.objects.get(user=reader)
+    assert comment.website == blog.url("/")  # the profile's, not what the form carried
+    assert comment.latest_post_url == blog.url("/ten/")
+    html = client.get(poll.get_absolute_url()).content.decode()
+    assert f'<a href="{blog.url("/")}" rel="nofollow ugc">reader</a>' in html
+    assert "reader recently posted:" in html
+
+
+def test_a_signed_in_commenter_without_a_website_cannot_ask_for_it(client, poll, reader):
+    client.force_login(reader)
+    with_tick = form_data(client, show_latest_post="on")
+    assert client.post(post_url(poll), with_tick).status_code == 302
+    comment = Comment.objects.get(user=reader)
+    assert (comment.website, comment.show_latest_post) == ("", False)
 
 
 @pytest.mark.parametrize("status", [Comment.Status.SPAM, Comment.Status.REMOVED])

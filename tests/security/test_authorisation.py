@@ -261,6 +261,8 @@ MATRIX: dict[str, tuple[str, dict[str, str]]] = {
     # --- accounts ------------------------------------------------------------------
     # Any signed-in person may choose the time zone times are shown in (an empty form: 400).
     "time_zone": ("-", {"GET": "302 200 200 200 200 200", "POST": "302 400 400 400 400 400"}),
+    # Any signed-in person keeps their own profile (an empty website is a valid one).
+    "profile": ("-", {"GET": "302 200 200 200 200 200", "POST": "302 302 302 302 302 302"}),
     "login": ("-", {"GET": "200 200 200 200 200 200", "POST": "200 200 200 200 200 200"}),
     "logout": ("-", {"GET": "405 405 405 405 405 405", "POST": "302 302 302 302 302 302"}),
     "password_change": (
