@@ -185,6 +185,8 @@ def _other_poll_choice(poll):
     return choice_ids(make_poll())[0]
 
 
+# Opening and closing times are given from now as timedeltas, and made into times when the
+# test runs: a time taken here, at collection, could have passed before the test's turn.
 REJECTIONS = {
     "two choices on a single-choice poll": ({}, lambda p: choice_ids(p)[:2], 400),
     "more than the maximum": (
@@ -196,8 +198,8 @@ REJECTIONS = {
     "a non-numeric choice": ({}, lambda p: ["abc"], 400),
     "an unknown choice": ({}, lambda p: [max(choice_ids(p)) + 999], 400),
     "no choice at all": ({}, lambda p: [], 400),
-    "before opening": ({"opens_at": timezone.now() + HOUR}, lambda p: choice_ids(p)[:1], 403),
-    "after closing": ({"closes_at": timezone.now() - HOUR}, lambda p: choice_ids(p)[:1], 403),
+    "before opening": ({"opens_at": HOUR}, lambda p: choice_ids(p)[:1], 403),
+    "after closing": ({"closes_at": -HOUR}, lambda p: choice_ids(p)[:1], 403),
     "on a draft": ({"status": Poll.Status.DRAFT}, lambda p: choice_ids(p)[:1], 404),
     "anonymous on a signed-in-only poll": (
         {"who_can_vote": Poll.Voters.USERS},
@@ -210,7 +212,10 @@ REJECTIONS = {
 @pytest.mark.parametrize("case", REJECTIONS, ids=list(REJECTIONS))
 def test_invalid_vote_gets_a_4xx_and_writes_nothing(case):
     overrides, choices_for, status = REJECTIONS[case]
-    poll = make_poll(**overrides)
+    now = timezone.now()
+    poll = make_poll(
+        **{k: now + v if isinstance(v, timedelta) else v for k, v in overrides.items()}
+    )
     response = voter_client().post(vote_url(poll), {"choice": choices_for(poll)})
     assert response.status_code == status
     assert not Ballot.objects.exists()
