@@ -9,6 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.servers import serve_in_thread
+
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
 HTML = "text/html; charset=utf-8"
@@ -61,7 +63,6 @@ class FeedServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
@@ -84,7 +85,7 @@ def feed_server(settings) -> Iterator[FeedServer]:
     """The server, with loopback fetches allowed for this test only."""
     settings.SOCIALPOLL_FETCH_ALLOW_LOOPBACK = True
     server = FeedServer()
-    server.thread.start()
+    serve_in_thread(server.httpd)
     yield server
     server.release.set()
     server.httpd.shutdown()

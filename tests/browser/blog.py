@@ -2,11 +2,12 @@
 post framing the address given in its path. Reached as 127.0.0.1 it is another site than
 the live server (localhost); as localhost with its own port, the same site."""
 
-import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+
+from tests.servers import serve_in_thread
 
 
 class BlogPage(BaseHTTPRequestHandler):
@@ -32,8 +33,7 @@ class BlogPage(BaseHTTPRequestHandler):
 def blog_server() -> Iterator[int]:
     """The port of a blog server reachable as 127.0.0.1 (cross-site) and localhost (same site)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), BlogPage)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield server.server_address[1]
     server.shutdown()
     server.server_close()

@@ -2,9 +2,10 @@
 
 import socket
 import socketserver
-import threading
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+
+from tests.servers import serve_in_thread
 
 
 def free_port() -> int:
@@ -56,10 +57,9 @@ class SMTPServer(socketserver.ThreadingTCPServer):
     def __init__(self, port: int):
         self.received: list[tuple[list[str], EmailMessage]] = []
         super().__init__(("127.0.0.1", port), _Handler)
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
 
     def __enter__(self) -> "SMTPServer":
-        self._thread.start()
+        serve_in_thread(self)
         return self
 
     def __exit__(self, *exc) -> None:
