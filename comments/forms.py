@@ -299,10 +299,10 @@ class DefinitionForm(CommentForm):
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("auto_id", "id_definition_%s")
         super().__init__(*args, **kwargs)
+        # No max_length, as for comments: a longer paste is kept and refused with numbers.
         self.fields["body"] = forms.CharField(
             label="Your definition",
-            max_length=DEFINITION_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 3}),
+            widget=forms.Textarea(attrs={"rows": 3, "data-maxlength": DEFINITION_MAX_LENGTH}),
             help_text=f"One or two sentences, at most {DEFINITION_MAX_LENGTH} characters. "
             "Others can agree with it, and the trainer may add it to the poll.",
         )
@@ -313,6 +313,10 @@ class DefinitionForm(CommentForm):
     @property
     def is_reply(self) -> bool:
         return False
+
+    def clean_body(self) -> str:
+        body = self.cleaned_data["body"]
+        return comment_body_check(body=body, limit=DEFINITION_MAX_LENGTH, what="definition")
 
     def _reply_target(self, pk: int | None) -> None:
         return None

@@ -233,19 +233,21 @@ def _checked_text(author: Author, body: str) -> tuple[str, str, str]:
     return name, email, comment_body_check(body=body)
 
 
-def comment_body_check(*, body: str) -> str:
-    """A comment's text as stored (stripped), if it is not empty and not too long.
+def comment_body_check(*, body: str, limit: int | None = None, what: str = "comment") -> str:
+    """A comment's text as stored (stripped), if it is not empty and not too long (``limit``:
+    COMMENTS_MAX_LENGTH unless told; ``what`` names it in the messages).
 
     Too long is said with the numbers, never cut: the form keeps the text so the person can
     shorten it (and the page's counter, static/js/comment-counter.js, warns before)."""
     body = (body or "").strip()
     if not body:
-        raise ValidationError("Please write a comment.", code="body_required")
+        raise ValidationError(f"Please write a {what}.", code="body_required")
     # A line break counts once, as the page's counter counts it (browsers send it as CRLF).
-    limit, length = settings.COMMENTS_MAX_LENGTH, len(body.replace("\r\n", "\n"))
+    limit = limit or settings.COMMENTS_MAX_LENGTH
+    length = len(body.replace("\r\n", "\n"))
     if length > limit:
         raise ValidationError(
-            f"Your comment is {length:,} characters long; a comment can be at most "
+            f"Your {what} is {length:,} characters long; a {what} can be at most "
             f"{limit:,} characters. Please shorten it by {length - limit:,} characters.",
             code="too_long",
         )
@@ -331,11 +333,7 @@ def _tell_on_commit(comment: Comment) -> None:
 def _check_alternative(comment: Comment) -> None:
     if comment.parent_id is not None or comment.in_reply_to_id is not None:
         raise ValidationError("A definition is not a reply.", code="bad_parent")
-    if len(comment.body) > DEFINITION_MAX_LENGTH:
-        raise ValidationError(
-            f"A definition can be at most {DEFINITION_MAX_LENGTH} characters.",
-            code="too_long",
-        )
+    comment_body_check(body=comment.body, limit=DEFINITION_MAX_LENGTH, what="definition")
     comment.is_alternative = True
 
 

@@ -19,7 +19,7 @@ from comments.discussion import (
     remember_own_comment,
 )
 from comments.forms import CommentForm
-from comments.models import Comment
+from comments.models import Comment, CommentReport
 from comments.remember import commenter_remember
 from comments.thread import page_of_comment
 from core.ratelimit import client_ip, ratelimit_hit
@@ -211,8 +211,19 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask a reader to confirm, then record the report (one per reader per comment)."""
     comment = _shown_comment(pk)
     back = reverse("comments:permalink", kwargs={"pk": comment.pk})
+    limit_chars = CommentReport._meta.get_field("reason").max_length
+    context = {"comment": comment, "back": back, "reason_max": limit_chars}
     if request.method == "GET":
-        return render(request, "comments/report.html", {"comment": comment, "back": back})
+        return render(request, "comments/report.html", context)
+    reason = request.POST.get("reason", "").strip()
+    length = len(reason.replace("\r\n", "\n"))
+    if length > limit_chars:  # said with the numbers and kept, never cut (as comments)
+        context["reason"] = reason
+        context["reason_error"] = (
+            f"Your reason is {length:,} characters long; it can be at most {limit_chars:,}. "
+            f"Please shorten it by {length - limit_chars:,} characters."
+        )
+        return render(request, "comments/report.html", context, status=400)
     limit = ratelimit_hit(
         scope="comment-report",
         key=client_ip(request),
@@ -227,9 +238,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
         voter=voter_for_request(request), ip_address=client_ip(request)
     )
     with contextlib.suppress(ValidationError):  # just hidden: nothing left to report
-        moderation.comment_report(
-            comment=comment, reporter=reporter, reason=request.POST.get("reason", "")
-        )
+        moderation.comment_report(comment=comment, reporter=reporter, reason=reason)
     messages.success(request, "Thank you. A moderator will take a look at this comment.")
     return redirect(f"{comment.poll.get_absolute_url()}#discussion")
 

@@ -122,11 +122,24 @@ def test_returning_commenter_definition_is_published_at_once(poll):
 
 def test_a_definition_longer_than_a_choice_comes_back_with_the_text(poll):
     client = voter_client("reader-l")
-    long_text = "word " * 80
+    long_text = "word " * 80  # 399 characters once stripped
     response = client.post(definition_url(poll), form_data(client, body=long_text))
     assert response.status_code == 400
-    assert "word word" in response.content.decode()
+    html = response.content.decode()
+    assert long_text.strip() in html  # all of it, to shorten
+    assert (
+        "Your definition is 399 characters long; a definition can be at most 300 characters. "
+        "Please shorten it by 99 characters."
+    ) in html
     assert not Comment.objects.exists()
+
+
+def test_the_definition_box_never_cuts_a_paste(poll):
+    client = voter_client("reader-m")
+    html = client.post(definition_url(poll), form_data(client, body="")).content.decode()
+    box = re.search(r'<textarea[^>]*id="id_definition_body"[^>]*>', html).group(0)
+    assert "maxlength" not in box.replace("data-maxlength", "")
+    assert 'data-maxlength="300"' in box  # the live counter's limit
 
 
 def test_similar_definitions_are_offered_before_posting(poll):

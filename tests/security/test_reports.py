@@ -232,3 +232,18 @@ def test_the_moderation_command_lists_the_reasons_readers_gave(poll, comment):
     line = next(line for line in out.getvalue().splitlines() if line.startswith(str(comment.pk)))
     assert "Reported by 3 readers" in line
     assert r"reader: Off topic\x1b[2J" in line and "reader: Personal attack" in line
+
+
+def test_a_reason_too_long_is_kept_and_refused_with_the_numbers_never_cut(comment):
+    browser = established("198.51.100.9")
+    long_reason = "This is rude. " * 40  # 559 characters once stripped
+    page = browser.get(f"/comments/{comment.pk}/report/").content.decode()
+    assert 'data-maxlength="500"' in page and " maxlength=" not in page
+    response = browser.post(f"/comments/{comment.pk}/report/", {"reason": long_reason})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert long_reason.strip() in html
+    assert "Your reason is 559 characters long; it can be at most 500." in html
+    assert not CommentReport.objects.exists()
+    report(browser, comment, reason=long_reason[:500])
+    assert CommentReport.objects.get().reason == long_reason[:500].strip()
