@@ -149,3 +149,35 @@ def test_the_admin_form_s_field_goes_through_the_same_service(hidden_poll, super
     hidden_poll.refresh_from_db()
     assert not hidden_poll.results_hidden
     assert versions.read(hidden_poll.pk).results != before.results
+
+
+def test_hiding_takes_counts_off_the_embed_and_reveal_brings_them_back(trainer):
+    poll = make_poll(author=trainer, question="Framed?")
+    voter = voted(poll)
+    embed = f"/polls/{poll.slug}/embed/"
+    assert "1 vote · 100%" in voter.get(embed).content.decode()
+    lifecycle.poll_reveal(poll=poll, show=False)
+    html = voter.get(embed).content.decode()
+    assert "1 vote" not in html and "100%" not in html
+    assert "The trainer will show the results" in html
+    lifecycle.poll_reveal(poll=poll, show=True)
+    assert "1 vote · 100%" in voter.get(embed).content.decode()
+
+
+def test_hiding_takes_the_preview_off_the_home_page_card(trainer):
+    poll = make_poll(
+        author=trainer,
+        question="Previewed?",
+        results_visibility=Poll.ResultsVisibility.ALWAYS,
+        choices=("Alpha", "Beta"),
+    )
+    voted(poll)
+
+    def card() -> str:
+        return Client().get("/").content.decode().split("Previewed?", 1)[1].split("</article>")[0]
+
+    assert "Alpha" in card() and "100%" in card()
+    lifecycle.poll_reveal(poll=poll, show=False)
+    assert "Alpha" not in card() and "100%" not in card()
+    lifecycle.poll_reveal(poll=poll, show=True)
+    assert "100%" in card()
