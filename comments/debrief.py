@@ -117,7 +117,8 @@ def _promotions(poll: Poll) -> tuple[PromotionRow, ...]:
 
 def _stances(poll: Poll, results: PollResults) -> tuple[StanceRow, ...]:
     """Per choice: the approved comments supporting it, and the most agreed of them (the
-    earliest among equals)."""
+    earliest among equals, so the first when none has an agreement: readers answer only
+    alternative definitions, which support no choice)."""
     supporting = Comment.objects.stance_counts(poll)
     leaders: dict[int, Comment] = {}
     comments = _with_agreements(
@@ -205,7 +206,7 @@ def debrief_csv(debrief: Debrief) -> str:
         row(promo.text, promo.suggested_by, promo.promoted_by, promo.promoted_at,
             "yes" if promo.comment_available else "no")  # fmt: skip
     row()
-    row("Choice", "Supporting comments", "Most agreed comment by", "Comment", "Agree")
+    row("Choice", "Supporting comments", "Most agreed (else first) comment by", "Comment", "Agree")
     for stance in debrief.stances:
         row(stance.choice, stance.supporting, stance.name, stance.text, stance.agrees)
     return out.getvalue()

@@ -108,7 +108,7 @@ def test_a_changed_vote_a_second_round_and_the_debrief(
         f"| {CHOICES[0]} | {CHOICES[1]} | 1 |",
         "## Alternative definitions",
         "## Added to the poll",
-        f"- **{CHOICES[0]}**: 2 supporting comments. Most agreed, by Ada:",
+        f"- **{CHOICES[0]}**: 2 supporting comments. The first, by Ada:",
     ):
         assert section in text, section
     with trainer.expect_download() as download:

@@ -84,6 +84,16 @@ def test_the_markdown_has_every_section(story):
     assert "  > Alone is how I learn" in text
 
 
+def test_without_agreements_the_first_supporting_comment_speaks_and_is_not_called_most_agreed(
+    story,
+):
+    poll, _ = story
+    Agreement.objects.filter(comment__stance__isnull=False).delete()
+    text = debrief_markdown(poll_debrief(poll=poll))
+    assert "- **Alone**: 2 supporting comments. The first, by Cy:" in text
+    assert "Most agreed, by" not in text
+
+
 def test_held_spam_and_removed_comments_are_never_counted_or_quoted(story, moderator):
     poll, promotion = story
     text = debrief_markdown(poll_debrief(poll=poll))
