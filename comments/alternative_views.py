@@ -156,9 +156,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         request, "agreement", settings.POLLS_VOTE_RATE_LIMIT, settings.POLLS_VOTE_RATE_WINDOW
     )
     if not limit.allowed:
-        response = render(request, "429.html", {"retry_after": limit.retry_after}, status=429)
-        response["Retry-After"] = str(limit.retry_after)
-        return response
+        return _too_many_answers(request, comment, limit.retry_after)
     voter = voter_for_request(request)
     try:
         alternatives.agreement_set(comment=comment, voter=voter, agrees=answer == "agree")
@@ -166,18 +164,8 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, error.messages[0])
         return redirect(comment.poll)
     said = "You agree with this definition." if answer == "agree" else "You disagree with it."
-    if request.htmx and request.POST.get("from") == "composer":
-        response = _composer(request, comment.poll, note=said)
-    elif request.htmx:
-        row = alternatives.alternatives(comment.poll).get(pk=comment.pk)
-        row.answer = answer == "agree"
-        context = {
-            "alt": row,
-            "poll": comment.poll,
-            "said": said,
-            "can_promote": comment.poll.is_managed_by(request.user),
-        }
-        response = render(request, "comments/_alternative.html", context)
+    if request.htmx:
+        response = _answered_in_place(request, comment, said, answer == "agree")
     else:
         messages.success(request, said)
         response = redirect(back)
@@ -189,6 +177,37 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+    return response
+
+
+def _answered_in_place(
+    request: HttpRequest, comment: Comment, said: str, answer: bool | None, status: int = 200
+) -> HttpResponse:
+    """The htmx answer: the composer that offered this definition, or its row in the list,
+    saying ``said``."""
+    if request.POST.get("from") == "composer":
+        return _composer(request, comment.poll, note=said, status=status)
+    row = alternatives.alternatives(comment.poll).get(pk=comment.pk)
+    row.answer = answer
+    context = {
+        "alt": row,
+        "poll": comment.poll,
+        "said": said,
+        "can_promote": comment.poll.is_managed_by(request.user),
+    }
+    return render(request, "comments/_alternative.html", context, status=status)
+
+
+def _too_many_answers(request: HttpRequest, comment: Comment, retry_after: int) -> HttpResponse:
+    """A room behind one address is slowed, never banned; with htmx the reason shows in
+    place (the page's script swaps a 4xx that carries HX-Reswap), else the 429 page."""
+    if request.htmx:
+        said = f"Too many answers from your network just now. Try again in {retry_after} seconds."
+        response = _answered_in_place(request, comment, said, None, status=429)
+        response["HX-Reswap"] = "outerHTML"
+    else:
+        response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
     return response
 
 

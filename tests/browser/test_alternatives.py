@@ -164,3 +164,32 @@ def test_a_vote_for_something_else_counts_once_the_definition_is_posted(
     expect(reader.get_by_role("status").filter(has_text="Thanks for voting!")).to_be_visible()
     expect(reader.get_by_text("You voted for")).to_contain_text("Something else")
     assert Ballot.objects.count() == 1
+
+
+def test_a_slowed_answer_says_why_in_place_in_debug_as_in_production(
+    new_context, settings, trainer
+):
+    """A room behind one address answering faster than the limit: the reader sees why, in
+    the definition's row, and the page stays (DEBUG's error overlay does not take it)."""
+    from comments.posting import comment_place
+    from tests.factories import make_poll
+
+    settings.DEBUG = True
+    settings.POLLS_VOTE_RATE_LIMIT = 1
+    poll = make_poll(question=QUESTION, author=trainer, write_in=True)
+    alt = comment_place(
+        poll=poll, parent=None, name="Ada", body=DEFINITION, is_alternative=True,
+        status=Comment.Status.APPROVED,
+    )  # fmt: skip
+    page = new_context().new_page()
+    page.goto(poll.get_absolute_url())
+    wait_for_htmx(page)
+    item = page.locator(f"#alternative-{alt.pk}")
+    item.get_by_role("button", name=AGREE).click()
+    expect(item.locator(".agree-count")).to_have_text("1")
+    item.get_by_role("button", name=re.compile(r"^Disagree")).click()
+    expect(item.get_by_role("status")).to_contain_text(
+        "Too many answers from your network just now."
+    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(QUESTION)
+    expect(item.locator(".agree-count")).to_have_text("1")

@@ -237,6 +237,21 @@ def test_answers_are_rate_limited_like_votes_without_a_lockout(poll):
     assert Agreement.objects.count() == 3
 
 
+@override_settings(POLLS_VOTE_RATE_LIMIT=1)
+def test_with_htmx_a_slowed_answer_says_why_in_place(poll):
+    alt = definition(poll)
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    voter_client("room-1").post(agree_url(alt), {"answer": "agree"}, **htmx)
+    response = voter_client("room-2").post(agree_url(alt), {"answer": "agree"}, **htmx)
+    assert response.status_code == 429
+    assert response["HX-Reswap"] == "outerHTML"  # swapped in place by static/js/socialpoll.js
+    assert int(response["Retry-After"]) > 0
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li id="alternative-{alt.pk}"')  # the row, not a page
+    assert "Too many answers from your network just now. Try again in" in html
+    assert '<span class="badge text-bg-light agree-count">1</span>' in html
+
+
 def test_most_agreed_sorts_by_agreement(poll):
     first = definition(poll, body="First one")
     second = definition(poll, body="Second one")
