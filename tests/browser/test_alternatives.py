@@ -4,14 +4,16 @@ once it is approved, the trainer adds it as a choice, and reader C votes for it.
 state of the page passes axe (no serious or critical violation) and the Nu HTML Checker."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from comments import moderation
 from comments.models import Comment
-from polls.models import Ballot
+from polls.models import Ballot, Choice
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for, wait_for_htmx
 from tests.factories import PASSWORD, make_user
@@ -49,13 +51,15 @@ def check_page(page, nu_checker, state: str) -> None:
     assert violations == [], f"axe, {state}:\n{describe_violations(violations)}"
 
 
-def create_write_in_poll(page, *, needs_definition: bool = False) -> str:
+def create_write_in_poll(page, *, needs_definition: bool = False, vote_change: bool = False) -> str:
     log_in(page, "morgan", PASSWORD)
     page.get_by_role("link", name="New poll").click()
     page.get_by_label("Question").fill(QUESTION)
     page.get_by_label("Choice 1", exact=True).fill("Learning by watching others")
     page.get_by_label("Choice 2", exact=True).fill("Learning in groups")
     page.get_by_label("Let voters propose their own definition").check()
+    if vote_change:
+        page.get_by_label("Voters may change their vote while the poll is open").check()
     if needs_definition:
         page.get_by_label(
             "A vote for “Something else” counts only with the voter's definition"
@@ -67,8 +71,11 @@ def create_write_in_poll(page, *, needs_definition: bool = False) -> str:
 
 def test_a_definition_from_the_discussion_becomes_a_choice(new_context, trainer, nu_checker):
     trainer_page = new_context(bypass_csp=True).new_page()
-    poll_url = create_write_in_poll(trainer_page)
+    poll_url = create_write_in_poll(trainer_page, vote_change=True)
     expect(trainer_page.get_by_label("Something else")).to_be_visible()
+    # The poll was written an hour ago: choices written with the poll (within seconds of
+    # each other) are never "new" to a voter, and this story takes seconds, not an hour.
+    Choice.objects.update(created_at=timezone.now() - timedelta(hours=1))
 
     # Reader A votes "something else": the composer opens in place.
     a = new_context(bypass_csp=True).new_page()
@@ -123,6 +130,23 @@ def test_a_definition_from_the_discussion_becomes_a_choice(new_context, trainer,
     expect(c.get_by_role("status").filter(has_text="Thanks for voting")).to_be_visible()
     row = results(c).locator(".result-row", has_text=DEFINITION)
     expect(row).to_contain_text("1 vote")
+
+    # Reader A, back on the page, is told about the new choice and moves their vote to it;
+    # the results show the credited choice, the changed vote and B's agreement together.
+    a.reload()
+    wait_for_htmx(a)
+    expect(a.locator(".new-choice")).to_contain_text(
+        f"A new definition was added: {DEFINITION}. You may change your vote."
+    )
+    vote_for(a, DEFINITION)
+    expect(a.get_by_role("status").filter(has_text="Your vote was changed")).to_be_visible()
+    a.reload()
+    row = results(a).locator(".result-row", has_text=DEFINITION)
+    expect(row).to_contain_text("2 votes")
+    expect(results(a).locator(".changes-total")).to_contain_text("1 changed their vote")
+    expect(a.locator(".choice-credit")).to_contain_text("suggested by Dana")
+    expect(a.locator(f"#alternative-{alt.pk} .agree-count")).to_have_text("1")
+    check_page(a, nu_checker, "vote moved to the new choice")
 
 
 def test_without_javascript_the_composer_is_on_the_next_page(new_context, trainer):
