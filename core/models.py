@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from core.websites import website_validators
+from core.websites import WebsiteModelField
 
 
 class Profile(models.Model):
@@ -13,11 +13,10 @@ class Profile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    website = models.URLField(
+    website = WebsiteModelField(
         "website",
         max_length=200,
         blank=True,
-        validators=website_validators,
         help_text="Your name links here on your comments, and your latest blog post can show "
         "under them.",
     )
