@@ -85,6 +85,18 @@ def browser():
 
 
 @pytest.fixture
+def trainer(db):
+    """The trainer of the browser stories: Morgan Reyes, who signs in as "morgan"."""
+    from django.contrib.auth.models import Group
+
+    from tests.factories import make_user
+
+    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
+    user.groups.add(Group.objects.get(name="Trainers"))
+    return user
+
+
+@pytest.fixture
 def new_context(browser, live_server):
     """Open browser contexts (each a separate browser profile) on the live server."""
     contexts = []

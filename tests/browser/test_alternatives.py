@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,7 +15,7 @@ from comments.models import Comment
 from polls.models import Ballot, Choice
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import log_in, results, vote_for, wait_for_htmx
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -30,13 +29,6 @@ def _people_type_at_machine_speed(settings):
     settings.COMMENTS_MIN_SUBMIT_SECONDS = 0
     # No live-results refresh dimming the results while axe measures their contrast.
     settings.POLLS_RESULTS_REFRESH_SECONDS = 3600
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 def check_page(page, nu_checker, state: str) -> None:

@@ -3,7 +3,6 @@ reader changing their vote, a second round compared with the first, and the trai
 debrief with every section. axe and the Nu HTML Checker on each new state."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import Page, expect
 
 from comments.models import Comment
@@ -12,18 +11,11 @@ from polls import voting
 from polls.voters import Voter
 from tests.browser.conftest import axe_violations, describe_html_errors, describe_violations
 from tests.browser.helpers import results, vote_for
-from tests.factories import PASSWORD, make_poll, make_user
+from tests.factories import PASSWORD, make_poll
 
 pytestmark = pytest.mark.browser
 
 CHOICES = ("Learning with and from others", "Social media in a course", "On the job")
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from polls.lifecycle import poll_close
@@ -14,13 +13,6 @@ pytestmark = pytest.mark.browser
 
 JS_MODES = pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
 CHOICES = ("Learning from other people", "Using social media in a course")
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 def test_saving_an_edited_poll_says_saved_not_published(new_context, trainer):

@@ -21,8 +21,7 @@ LONG_WORD = "Antidisestablishmentarianism-in-the-workplace-" * 3
 
 
 @pytest.fixture
-def poll():
-    trainer = make_user("morgan", first_name="Morgan", last_name="Reyes")
+def poll(trainer):
     poll = make_poll(
         author=trainer,
         question="How would you define social learning, in one short sentence?",

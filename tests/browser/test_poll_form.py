@@ -2,23 +2,15 @@
 errors in one round, adding choices in place."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from polls.models import Poll
 from tests.browser.helpers import log_in, marker_survived, plant_marker, wait_for_htmx
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 MAXIMUM = "Maximum choices per voter"
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 def new_poll_page(new_context, *, javascript=True):

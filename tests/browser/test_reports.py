@@ -1,13 +1,12 @@
 """Reports in a real browser: readers report, the comment goes, the trainer puts it back."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from comments.models import Comment
 from comments.posting import comment_place
 from tests.browser.helpers import log_in
-from tests.factories import PASSWORD, make_poll, make_user
+from tests.factories import PASSWORD, make_poll
 
 pytestmark = pytest.mark.browser
 
@@ -30,11 +29,11 @@ def established_context(new_context, live_server, address_header: str):
     return context
 
 
-def test_readers_report_a_comment_and_the_trainer_restores_it(new_context, live_server, settings):
+def test_readers_report_a_comment_and_the_trainer_restores_it(
+    new_context, live_server, settings, trainer
+):
     settings.RATELIMIT_TRUST_X_FORWARDED_FOR = True  # three readers at three addresses
     settings.COMMENTS_REPORTS_TO_HOLD = 3
-    trainer = make_user("morgan", first_name="Morgan", last_name="Reyes")
-    trainer.groups.add(Group.objects.get(name="Trainers"))
     poll = make_poll(author=trainer, question="How would you define social learning?")
     comment = comment_place(
         poll=poll, parent=None, name="Bea", body=TEXT, status=Comment.Status.APPROVED

@@ -31,7 +31,7 @@ def room_poll(trainer):
 
 def presenter(new_context, poll, **options) -> Page:
     page = new_context(**options).new_page()
-    log_in(page, "trainer-a", PASSWORD)
+    log_in(page, poll.author.get_username(), PASSWORD)
     page.goto(f"/polls/{poll.slug}/present/")
     page.wait_for_function("() => typeof window.htmx !== 'undefined'")
     return page
@@ -83,7 +83,7 @@ def test_hidden_results_reach_the_reader_once_the_trainer_presses_r(new_context,
 
 def test_the_reveal_button_works_without_javascript(new_context, room_poll):
     page = new_context(java_script_enabled=False).new_page()
-    log_in(page, "trainer-a", PASSWORD)
+    log_in(page, room_poll.author.get_username(), PASSWORD)
     page.goto(f"/polls/{room_poll.slug}/present/")
     page.get_by_role("button", name="Hide results").click()
     expect(page.get_by_role("button", name="Show results")).to_be_visible()

@@ -1,23 +1,15 @@
 """A trainer writes and publishes a poll in the browser; a reader finds it and votes."""
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from tests.browser.helpers import log_in, results, vote_for
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
 QUESTION = "How would you define blended learning?"
 CHOICES = ["Online plus classroom", "Any mix of methods", "A buzzword"]
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 def test_trainer_publishes_a_poll_with_three_choices_and_a_reader_votes(new_context, trainer):

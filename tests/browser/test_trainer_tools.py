@@ -4,23 +4,15 @@ JavaScript."""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from comments.models import Comment
 from comments.posting import comment_place
 from polls.models import Poll
 from tests.browser.helpers import log_in
-from tests.factories import PASSWORD, make_ballots, make_poll, make_user
+from tests.factories import PASSWORD, make_ballots, make_poll
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def trainer():
-    user = make_user("morgan", first_name="Morgan", last_name="Reyes")
-    user.groups.add(Group.objects.get(name="Trainers"))
-    return user
 
 
 @pytest.fixture
